@@ -1,0 +1,104 @@
+"""What one entry is worth in a state's renewal units (CONTRACT.md section 2, "Units of an
+entry")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .facts import ACTIVITY, Entry, Rate, Rulebook
+
+ZERO = Decimal(0)
+NO_RATE = "no_rate"
+
+
+@dataclass(frozen=True, slots=True)
+class Valued:
+    """An entry with its units and the rule that produced them (`reason` says why 0)."""
+
+    entry: Entry
+    units: Decimal
+    rule: str | None
+    reason: str | None = None
+
+
+class RateTable:
+    """The exchange rates of one rulebook, indexed for matching.
+
+    A micro-credential takes the rate in force on its `earned_on` that matches it most
+    specifically (credential, then issuer, then a general rate); among equals the latest
+    `effective_from`. A rate naming a credential and an issuer must match both.
+    Matching is memoised per (credential, issuer, day): a state's worth of entries
+    shares few such keys.
+    """
+
+    __slots__ = ("_by_credential", "_by_issuer", "_general", "_memo")
+
+    def __init__(self, rates: tuple[Rate, ...] | list[Rate]):
+        self._by_credential: dict[str, list[Rate]] = {}
+        self._by_issuer: dict[str, list[Rate]] = {}
+        self._general: list[Rate] = []
+        for rate in rates:
+            if rate.credential is not None:
+                self._by_credential.setdefault(rate.credential, []).append(rate)
+            elif rate.issuer is not None:
+                self._by_issuer.setdefault(rate.issuer, []).append(rate)
+            else:
+                self._general.append(rate)
+        newest_first = lambda r: r.effective_from  # noqa: E731
+        for group in (*self._by_credential.values(), *self._by_issuer.values(), self._general):
+            group.sort(key=newest_first, reverse=True)
+        self._memo: dict[tuple, Rate | None] = {}
+
+    def match(self, credential: str | None, issuer: str | None, on: date) -> Rate | None:
+        key = (credential, issuer, on)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        found = None
+        for rate in self._by_credential.get(credential, ()):  # type: ignore[arg-type]
+            if (rate.issuer is None or rate.issuer == issuer) and rate.in_force(on):
+                found = rate
+                break
+        if found is None:
+            for rate in self._by_issuer.get(issuer, ()):  # type: ignore[arg-type]
+                if rate.in_force(on):
+                    found = rate
+                    break
+        if found is None:
+            for rate in self._general:
+                if rate.in_force(on):
+                    found = rate
+                    break
+        self._memo[key] = found
+        return found
+
+
+class Valuer:
+    """Values entries under one rulebook."""
+
+    __slots__ = ("rulebook", "rates", "_activity_rule")
+
+    def __init__(self, rulebook: Rulebook):
+        self.rulebook = rulebook
+        self.rates = RateTable(rulebook.rates)
+        self._activity_rule = (
+            f"{rulebook.units_per_clock_hour} {rulebook.unit} per clock hour"
+            + (f" ({rulebook.cite})" if rulebook.cite else "")
+        )
+
+    def value(self, entry: Entry) -> Valued:
+        if entry.kind == ACTIVITY:
+            hours = entry.hours if entry.hours is not None else ZERO
+            return Valued(entry, hours * self.rulebook.units_per_clock_hour, self._activity_rule)
+        rate = self.rates.match(entry.credential, entry.issuer, entry.earned_on)
+        if rate is None:
+            return Valued(entry, ZERO, None, NO_RATE)
+        return Valued(entry, rate.units, rate.cite)
+
+
+def value_entries(entries, rulebook: Rulebook) -> list[Valued]:
+    valuer = Valuer(rulebook)
+    return [valuer.value(e) for e in entries]

@@ -1,0 +1,234 @@
+"""The schema. Entries, voids and the audit trail are append-only (database triggers in
+the migrations refuse UPDATE and DELETE); `holdings` is the one mutable index over them
+and makes "one active entry per educator and credential" a database constraint."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+Units = Numeric(10, 2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+Timestamp = DateTime(timezone=True)
+
+
+class State(db.Model):
+    __tablename__ = "states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(20))
+
+
+class RulebookVersion(db.Model):
+    __tablename__ = "rulebook_versions"
+    __table_args__ = (UniqueConstraint("state_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    loaded_by: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    state: Mapped[State] = relationship()
+
+
+class District(db.Model):
+    __tablename__ = "districts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    salary_credits_per_mc: Mapped[Decimal] = mapped_column(Units, default=Decimal(0))
+    state: Mapped[State] = relationship()
+
+
+class Issuer(db.Model):
+    __tablename__ = "issuers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Credential(db.Model):
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    estimated_hours: Mapped[Decimal | None] = mapped_column(Units)
+    badge_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=True)
+    issuer: Mapped[Issuer] = relationship(lazy="joined")
+
+
+class Educator(db.Model):
+    __tablename__ = "educators"
+    __table_args__ = (UniqueConstraint("state_id", "license_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    license_number: Mapped[str] = mapped_column(String(40))
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    state: Mapped[State] = relationship(lazy="joined")
+    district: Mapped[District | None] = relationship(lazy="joined")
+    licenses: Mapped[list[License]] = relationship(
+        back_populates="educator", order_by="License.cycle_start", lazy="selectin"
+    )
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class License(db.Model):
+    __tablename__ = "licenses"
+    __table_args__ = (CheckConstraint("cycle_end >= cycle_start", name="cycle_order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"))
+    type: Mapped[str] = mapped_column(String(50))
+    cycle_start: Mapped[date] = mapped_column(Date)
+    cycle_end: Mapped[date] = mapped_column(Date)
+    educator: Mapped[Educator] = relationship(back_populates="licenses")
+    state: Mapped[State] = relationship(lazy="joined")
+
+
+class Entry(db.Model):
+    """A ledger entry. Never updated or deleted: see `Void`."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('microcredential', 'activity')", name="kind"),
+        CheckConstraint(
+            "(kind = 'microcredential' AND credential_id IS NOT NULL AND hours IS NULL)"
+            " OR (kind = 'activity' AND credential_id IS NULL AND hours IS NOT NULL"
+            " AND hours >= 0 AND title IS NOT NULL)",
+            name="kind_fields",
+        ),
+        Index("ix_entries_educator_id_earned_on", "educator_id", "earned_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    hours: Mapped[Decimal | None] = mapped_column(Units)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    earned_on: Mapped[date] = mapped_column(Date)
+    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    educator: Mapped[Educator] = relationship()
+    credential: Mapped[Credential | None] = relationship(lazy="joined")
+    void: Mapped[Void | None] = relationship(back_populates="entry", lazy="joined")
+
+
+class Void(db.Model):
+    __tablename__ = "voids"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+    voided_by: Mapped[str] = mapped_column(String(200))
+    voided_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    entry: Mapped[Entry] = relationship(back_populates="void")
+
+
+class Holding(db.Model):
+    """The active micro-credential entry an educator holds for a credential. Its primary
+    key is the rule "one active entry per educator and credential"; a void removes the
+    holding, never the entry."""
+
+    __tablename__ = "holdings"
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credentials.id"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    state: Mapped[State | None] = relationship(lazy="joined")
+    district: Mapped[District | None] = relationship(lazy="joined")
+
+
+class User(db.Model):
+    """A person who signs in to the web pages; scoped like an API token."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, and when. Append-only like the ledger."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    record_type: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+APPEND_ONLY_TABLES = ("entries", "voids", "audit_events")

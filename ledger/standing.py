@@ -1,0 +1,166 @@
+"""Loading facts for the standing engine, and the standing answer every reader shares
+(API, pages, transcripts, reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from . import engine
+from .errors import Invalid, NotFound
+from .models import Credential, Educator, Entry, Issuer, License, State, Void
+from .rulebooks import engine_rulebook, newest_version
+
+_ENTRY_COLUMNS = (
+    Entry.educator_id, Entry.id, Entry.kind, Entry.earned_on, Credential.code,
+    Issuer.code, Credential.tags, Entry.tags, Entry.hours, Entry.title,
+)
+
+
+def _active_entries():
+    return (
+        select(*_ENTRY_COLUMNS)
+        .outerjoin(Credential, Entry.credential_id == Credential.id)
+        .outerjoin(Issuer, Credential.issuer_id == Issuer.id)
+        .outerjoin(Void, Void.entry_id == Entry.id)
+        .where(Void.id.is_(None))
+    )
+
+
+def _fact(row) -> engine.Entry:
+    _, id_, kind, earned_on, credential, issuer, ctags, etags, hours, title = row
+    return engine.Entry(
+        id=id_, kind=kind, earned_on=earned_on, credential=credential, issuer=issuer,
+        tags=frozenset(ctags if credential is not None else (etags or ())),
+        hours=hours, title=title,
+    )
+
+
+def entry_facts(session, educator_id: int) -> list[engine.Entry]:
+    rows = session.execute(_active_entries().where(Entry.educator_id == educator_id))
+    return [_fact(r) for r in rows]
+
+
+def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:
+    rows = session.scalars(
+        select(License).where(License.educator_id == educator_id, License.state_id == state_id)
+    )
+    return [engine.License(l.id, l.type, l.cycle_start, l.cycle_end) for l in rows]
+
+
+def rulebook_for(session, state_code: str, field: str = "state") -> tuple[engine.Rulebook, int]:
+    try:
+        row = newest_version(session, state_code)
+    except NotFound:
+        raise Invalid(f"no rulebook loaded for state {state_code!r}",
+                      {field: [f"no rulebook loaded for {state_code!r}"]}) from None
+    return engine_rulebook(row), row.state_id
+
+
+def educator_standing(session, educator: Educator, state_code: str | None, as_of: date) -> dict:
+    rulebook, state_id = rulebook_for(session, state_code or educator.state.code)
+    result = engine.standing(
+        entry_facts(session, educator.id), license_facts(session, educator.id, state_id), rulebook, as_of
+    )
+    return standing_dict(educator, result)
+
+
+def number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def standing_dict(educator: Educator, s: engine.Standing) -> dict:
+    rb = s.rulebook
+    return {
+        "educator_id": educator.id,
+        "state": rb.state,
+        "as_of": s.as_of.isoformat(),
+        "unit": rb.unit,
+        "rulebook_version": rb.version,
+        "entries": [
+            {
+                "id": v.entry.id,
+                "kind": v.entry.kind,
+                "credential": v.entry.credential,
+                "title": v.entry.title,
+                "earned_on": v.entry.earned_on.isoformat(),
+                "units": float(v.units),
+                "rule": v.rule,
+                "reason": v.reason,
+            }
+            for v in s.entries
+        ],
+        "renewal": [renewal_dict(p, rb) for p in s.renewal],
+        # Role cards and salary effects are evaluated by pathways/ (issue 3).
+        "pathways": [],
+        "salary": None,
+    }
+
+
+def renewal_dict(p: engine.RenewalProgress, rb: engine.Rulebook) -> dict:
+    return {
+        "license": p.license.type,
+        "cycle_start": p.license.cycle_start.isoformat(),
+        "cycle_end": p.license.cycle_end.isoformat(),
+        "required_units": float(p.rule.required_units),
+        "earned_units": float(p.earned_units),
+        "remaining_units": float(p.remaining_units),
+        "status": p.status,
+        "microcredential_units": float(p.microcredential_units),
+        "microcredential_units_counted": float(p.microcredential_units_counted),
+        "max_microcredential_units": number(p.rule.max_microcredential_units),
+        "activity_units": float(p.activity_units),
+        "minimums": [
+            {"tag": m.tag, "required_units": float(m.required_units),
+             "earned_units": float(m.earned_units), "met": m.met}
+            for m in p.minimums
+        ],
+        "pace": None if p.pace is None else {
+            "days_left": p.pace.days_left,
+            "months_left": float(p.pace.months_left),
+            "units_per_month": float(p.pace.units_per_month),
+        },
+        "counted_entries": [v.entry.id for v in p.counted],
+        "rule": p.rule.cite,
+        "rulebook_version": rb.version,
+    }
+
+
+def state_renewal_report(session, state_code: str, as_of: date, batch: int = 5000) -> Iterator[tuple]:
+    """Every educator licensed in a state: (educator_id, license type, earned units,
+    status) for each license, through the same engine as a single standing. Facts stream
+    in educator order, so memory stays flat however large the state."""
+    rulebook, state_id = rulebook_for(session, state_code)
+    valuer = engine.Valuer(rulebook)
+    licenses: dict[int, list[engine.License]] = {}
+    for educator_id, id_, type_, start, end in session.execute(
+        select(License.educator_id, License.id, License.type, License.cycle_start, License.cycle_end)
+        .where(License.state_id == state_id)
+    ):
+        licenses.setdefault(educator_id, []).append(engine.License(id_, type_, start, end))
+
+    rows = session.execute(
+        _active_entries()
+        .where(Entry.educator_id.in_(select(License.educator_id).where(License.state_id == state_id)))
+        .order_by(Entry.educator_id),
+        execution_options={"yield_per": batch},
+    )
+    current, facts = None, []
+
+    def report(educator_id, facts):
+        result = engine.standing(facts, licenses.pop(educator_id, ()), rulebook, as_of, valuer)
+        return [(educator_id, p.license.type, p.earned_units, p.status) for p in result.renewal]
+
+    for row in rows:
+        if row[0] != current:
+            if current is not None:
+                yield from report(current, facts)
+            current, facts = row[0], []
+        facts.append(_fact(row))
+    if current is not None:
+        yield from report(current, facts)
+    for educator_id in sorted(licenses):  # licensed educators with no entries at all
+        yield from report(educator_id, [])
