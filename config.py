@@ -36,5 +36,4 @@ class Config:
         "security": [{"bearer": []}],
     }
 
-    JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

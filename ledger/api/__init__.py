@@ -64,10 +64,7 @@ class Api(_Api):
         return error_response(error.code or 500, message, errors, headers)
 
 
-api = Api()
-
-
-def _authenticate():
+def authenticate():
     if request.method == "OPTIONS":
         return None
     header = request.headers.get("Authorization", "")
@@ -82,7 +79,7 @@ def _authenticate():
     return None
 
 
-def _require_json():
+def require_json():
     if request.method in ("POST", "PUT", "PATCH") and request.endpoint and not getattr(
         current_app.view_functions.get(request.endpoint), "_accepts_any_body", False
     ):
@@ -99,11 +96,10 @@ def _require_json():
 def init_app(app):
     from . import routes
 
-    api.init_app(app)
+    api = Api(app)
     for bp in routes.blueprints:
-        bp.before_request(_authenticate)
-        bp.before_request(_require_json)
         api.register_blueprint(bp, url_prefix=PREFIX)
+    app.extensions["ledger_api"] = api
 
     @app.errorhandler(LedgerError)
     def ledger_error(exc: LedgerError):

@@ -17,6 +17,7 @@ from ..models import Credential, District, Educator, Entry, RulebookVersion, Sta
 from ..rulebooks import RulebookSchema
 from ..scopes import educator_in_scope
 from ..standing import educator_standing
+from . import authenticate, require_json
 from . import schemas as s
 
 # Ids are bounded so that a huge number is a 404, not a database overflow.
@@ -37,6 +38,9 @@ catalog = Blueprint("catalog", __name__, description="Issuers and credentials")
 educators = Blueprint("educators", __name__, description="Educators, their entries and standing")
 entries = Blueprint("entries", __name__, description="Ledger entries and voids")
 blueprints = [rulebooks, catalog, educators, entries]
+for _bp in blueprints:
+    _bp.before_request(authenticate)
+    _bp.before_request(require_json)
 
 ERRORS = (400, 401, 403, 404, 409, 422)
 
