@@ -107,7 +107,7 @@ def renewal_report(state, as_of):
     try:
         click.echo("educator_id,license,earned_units,status")
         for educator_id, license_type, earned, status in state_renewal_report(db.session, state, day):
-            click.echo(f"{educator_id},{license_type},{earned},{status}")
+            click.echo(f"{educator_id},{license_type},{earned.normalize():f},{status}")
     except LedgerError as exc:
         _fail(exc)
 

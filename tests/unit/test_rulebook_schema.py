@@ -1,0 +1,117 @@
+"""Rulebook validation: every error names its field path (CONTRACT.md section 2)."""
+
+from copy import deepcopy
+
+import pytest
+
+from ledger.errors import Invalid
+from ledger.rulebooks import validate_rulebook
+
+from .. import samples
+
+
+def errors_of(doc):
+    with pytest.raises(Invalid) as info:
+        validate_rulebook(doc)
+    return info.value.errors
+
+
+def test_the_sample_rulebooks_are_valid():
+    for doc in (samples.TN, samples.UT, samples.MA):
+        assert validate_rulebook(deepcopy(doc))["state"] == doc["state"]
+
+
+def test_a_bad_date_is_named_by_its_path():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"][2]["effective_from"] = "2019-02-30"
+    assert list(errors_of(doc)) == ["exchange_rates[2].effective_from"]
+
+
+def test_effective_to_before_effective_from_is_refused():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"][0]["effective_to"] = "2017-07-31"
+    assert "exchange_rates[0].effective_to" in errors_of(doc)
+
+
+def test_two_rates_with_the_same_match_and_effective_from_make_the_rulebook_invalid():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"].append({"units": 9, "effective_from": "2019-01-01", "issuer": "BB", "cite": "x"})
+    assert "exchange_rates[4].effective_from" in errors_of(doc)
+
+
+def test_a_credential_rate_with_and_without_an_issuer_on_the_same_day_collide():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"].append(
+        {"units": 9, "effective_from": "2021-01-01", "issuer": "DP", "credential": "DP-FA-01"})
+    assert "exchange_rates[4].effective_from" in errors_of(doc)
+
+
+def test_rates_of_different_specificity_on_the_same_day_are_fine():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"].append({"units": 9, "effective_from": "2019-01-01", "credential": "DP-FA-02"})
+    validate_rulebook(doc)
+
+
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        (lambda d: d.pop("unit"), "unit"),
+        (lambda d: d.update(state="Tennessee"), "state"),
+        (lambda d: d["exchange_rates"][1].update(units=-1), "exchange_rates[1].units"),
+        (lambda d: d["exchange_rates"][1].update(units="NaN"), "exchange_rates[1].units"),
+        (lambda d: d["renewal"][0].pop("required_units"), "renewal[0].required_units"),
+        (lambda d: d["renewal"][1]["minimums"][0].update(units="lots"), "renewal[1].minimums[0].units"),
+        (lambda d: d["renewal"].append(dict(d["renewal"][0])), "renewal[2].license"),
+        (lambda d: d.update(exchange_rate=[]), "exchange_rate"),
+        (lambda d: d["exchange_rates"][0].update(rate=5), "exchange_rates[0].rate"),
+        (lambda d: d.update(name="x" * 5000), "name"),
+    ],
+)
+def test_each_error_names_its_field(change, path):
+    doc = deepcopy(samples.TN)
+    change(doc)
+    assert path in errors_of(doc)
+
+
+PATHWAY = {"code": "KY-RANK2-MC", "name": "Rank 2", "core": ["A", "B"],
+           "electives": [{"choose": 2, "from": ["C", "D", "E"]}], "required_count": 4,
+           "effects": {"salary_lane": "Rank 2"},
+           "maintenance": [{"years": 3, "required_count": 6}, {"years": 3, "required_count": 3, "tags": ["leadership"]}]}
+
+
+def with_pathway(**changes):
+    doc = deepcopy(samples.TN)
+    doc["pathways"] = [{**deepcopy(PATHWAY), **changes}]
+    return doc
+
+
+def test_the_whole_format_loads_pathways_and_districts_included():
+    doc = with_pathway()
+    doc["districts"] = [{"code": "JUAB", "name": "Juab", "salary_credits_per_mc": 0.5,
+                         "lanes": [{"name": "BA", "min_credits": 0}], "pathways": [dict(PATHWAY, code="JUAB-TL")]}]
+    data = validate_rulebook(doc)
+    assert data["pathways"][0]["maintenance"][1]["tags"] == ["leadership"]
+    assert data["districts"][0]["pathways"][0]["code"] == "JUAB-TL"
+
+
+def test_a_required_count_below_core_plus_choices_is_refused():
+    assert "pathways[0].required_count" in errors_of(with_pathway(required_count=3))
+
+
+def test_an_elective_group_that_can_never_be_filled_is_refused():
+    assert "pathways[0].electives[0].choose" in errors_of(with_pathway(electives=[{"choose": 4, "from": ["C", "D"]}]))
+
+
+def test_an_elective_group_needs_from_or_tags():
+    assert "pathways[0].electives[0].from" in errors_of(with_pathway(electives=[{"choose": 1}]))
+
+
+def test_a_maintenance_period_without_years_is_refused():
+    assert "pathways[0].maintenance[1].years" in errors_of(
+        with_pathway(maintenance=[{"years": 3, "required_count": 6}, {"required_count": 3}]))
+
+
+def test_a_pathway_code_used_twice_is_refused():
+    doc = with_pathway()
+    doc["pathways"].append(deepcopy(PATHWAY))
+    assert "pathways" in errors_of(doc)
