@@ -167,28 +167,15 @@ class RulebookSchema(Schema):
     @validates_schema
     def _unique(self, data, **_):
         errors: dict = {}
-        seen: dict[tuple, int] = {}
+        earlier: list[tuple[int, dict]] = []
         for i, r in enumerate(data.get("exchange_rates") or []):
-            if r.get("credential"):
-                keys = [("c", r["credential"], r.get("issuer"), r["effective_from"])]
-                # a credential rate without an issuer collides with one naming any issuer
-                if r.get("issuer"):
-                    keys.append(("c", r["credential"], None, r["effective_from"]))
-            elif r.get("issuer"):
-                keys = [("i", r["issuer"], r["effective_from"])]
-            else:
-                keys = [("g", r["effective_from"])]
-            for key in keys:
-                if key in seen:
+            for j, other in earlier:
+                if _same_match(r, other):
                     errors.setdefault("exchange_rates", {})[i] = {
-                        "effective_from": [
-                            f"same match and effective_from as exchange_rates[{seen[key]}]"
-                        ]
+                        "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
                     }
-            seen.setdefault(keys[0], i)
-            if r.get("credential") and not r.get("issuer"):
-                # later rates naming an issuer for this credential collide with this one
-                pass
+                    break
+            earlier.append((i, r))
         _unique_field(errors, data.get("renewal") or [], "renewal", "license")
         _unique_field(errors, data.get("districts") or [], "districts", "code")
         codes = [p["code"] for p in data.get("pathways") or []]
@@ -201,6 +188,18 @@ class RulebookSchema(Schema):
             )
         if errors:
             raise ValidationError(errors)
+
+
+def _same_match(a: dict, b: dict) -> bool:
+    """Two rates that could both be the best match for one entry on one day. Credential
+    rates collide when their issuers agree or either names none."""
+    if a["effective_from"] != b["effective_from"]:
+        return False
+    if a.get("credential") or b.get("credential"):
+        return a.get("credential") == b.get("credential") and (
+            not a.get("issuer") or not b.get("issuer") or a["issuer"] == b["issuer"]
+        )
+    return a.get("issuer") == b.get("issuer")
 
 
 def _unique_field(errors, items, name, key):

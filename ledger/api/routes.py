@@ -42,13 +42,11 @@ for _bp in blueprints:
     _bp.before_request(authenticate)
     _bp.before_request(require_json)
 
-ERRORS = (400, 401, 403, 404, 409, 422)
-
-
 def _errors(*codes):
+    """Document the error answers a view gives; all share flask-smorest's Error schema."""
     def wrap(f):
         for c in codes:
-            f = rulebooks.alt_response(c, description="error (JSON: code, status, message, errors)")(f)
+            f = rulebooks.alt_response(c, response="DEFAULT_ERROR")(f)
         return f
     return wrap
 

@@ -115,3 +115,21 @@ def test_a_pathway_code_used_twice_is_refused():
     doc = with_pathway()
     doc["pathways"].append(deepcopy(PATHWAY))
     assert "pathways" in errors_of(doc)
+
+
+def test_the_collision_of_a_credential_rate_with_and_without_issuer_does_not_depend_on_order():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"] = [
+        {"units": 9, "effective_from": "2021-01-01", "issuer": "DP", "credential": "DP-FA-01"},
+        {"units": 7, "effective_from": "2021-01-01", "credential": "DP-FA-01"},
+    ]
+    assert "exchange_rates[1].effective_from" in errors_of(doc)
+
+
+def test_credential_rates_naming_different_issuers_on_the_same_day_are_fine():
+    doc = deepcopy(samples.TN)
+    doc["exchange_rates"] = [
+        {"units": 9, "effective_from": "2021-01-01", "issuer": "DP", "credential": "X-1"},
+        {"units": 7, "effective_from": "2021-01-01", "issuer": "BB", "credential": "X-1"},
+    ]
+    validate_rulebook(doc)
