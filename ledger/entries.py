@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit
 from .errors import Conflict, Invalid, NotFound
-from .models import Credential, Entry, Holding, Void
+from .models import MAX_ID, Credential, Entry, Holding, Void
 from .scopes import Principal, educator_in_scope
 
 MICROCREDENTIAL = "microcredential"
@@ -117,10 +117,7 @@ def _refuse_held(session, entry: Entry) -> None:
 
 
 def void_entry(session, principal: Principal, entry_id: int, reason: str) -> Entry:
-    entry = session.get(Entry, entry_id)
-    if entry is None:
-        raise NotFound(f"entry {entry_id} not found")
-    educator_in_scope(session, principal, entry.educator_id)
+    entry = get_entry(session, principal, entry_id)
     principal.require("void_entry")
     if entry.void is not None:
         raise Conflict(f"entry {entry_id} is already void", {"entry": ["already void"]})
@@ -138,7 +135,7 @@ def void_entry(session, principal: Principal, entry_id: int, reason: str) -> Ent
 
 
 def get_entry(session, principal: Principal, entry_id: int) -> Entry:
-    entry = session.get(Entry, entry_id)
+    entry = session.get(Entry, entry_id) if 1 <= entry_id <= MAX_ID else None
     if entry is None:
         raise NotFound(f"entry {entry_id} not found")
     educator_in_scope(session, principal, entry.educator_id)

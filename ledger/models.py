@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -43,13 +44,23 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 Units = Numeric(10, 2)
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-Timestamp = DateTime(timezone=True)
+class Timestamp(TypeDecorator):
+    """A UTC timestamp. SQLite keeps no zone, so values come back marked UTC on load."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
 
 
 class State(db.Model):
@@ -68,7 +79,7 @@ class RulebookVersion(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     loaded_by: Mapped[str] = mapped_column(String(200))
-    loaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     state: Mapped[State] = relationship()
 
 
@@ -112,7 +123,7 @@ class Educator(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     state: Mapped[State] = relationship(lazy="joined")
     district: Mapped[District | None] = relationship(lazy="joined")
     licenses: Mapped[list[License]] = relationship(
@@ -162,7 +173,7 @@ class Entry(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
     evidence_url: Mapped[str | None] = mapped_column(String(2000))
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     educator: Mapped[Educator] = relationship()
     credential: Mapped[Credential | None] = relationship(lazy="joined")
     void: Mapped[Void | None] = relationship(back_populates="entry", lazy="joined")
@@ -174,7 +185,7 @@ class Void(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(1000))
     voided_by: Mapped[str] = mapped_column(String(200))
-    voided_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    voided_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     entry: Mapped[Entry] = relationship(back_populates="void")
 
 
@@ -198,8 +209,8 @@ class ApiToken(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
     label: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
     state: Mapped[State | None] = relationship(lazy="joined")
     district: Mapped[District | None] = relationship(lazy="joined")
 
@@ -215,7 +226,7 @@ class User(db.Model):
     state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
 
 
 class AuditEvent(db.Model):
@@ -223,7 +234,7 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
     record_type: Mapped[str] = mapped_column(String(50))

@@ -213,14 +213,29 @@ def _unique_field(errors, items, name, key):
 rulebook_schema = RulebookSchema()
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text for the schema to check, so an
+    impossible date is an error naming its field, not a crash in the parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_file(path: str | Path):
     """Read YAML or JSON (JSON is YAML, but a JSON error message is clearer)."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                      {"_file": ["not UTF-8 text"]}) from exc
     try:
         if str(path).lower().endswith(".json"):
             return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except (json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
         raise Invalid(f"{path}: not valid YAML or JSON: {exc}", {"_file": [str(exc)]}) from exc
 
 
@@ -286,6 +301,8 @@ def load_rulebook(session, principal: Principal, raw) -> RulebookVersion:
 
 
 def newest_version(session, state_code: str) -> RulebookVersion:
+    if not (len(state_code) == 2 and state_code.isascii() and state_code.isalpha()):
+        raise NotFound(f"no rulebook loaded for state {state_code[:20]!r}")
     row = session.scalar(
         select(RulebookVersion).join(State).where(State.code == state_code.upper())
         .order_by(RulebookVersion.version.desc()).limit(1)

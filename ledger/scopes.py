@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 
 from .errors import Forbidden, Invalid, NotFound
-from .models import ApiToken, District, Educator, License, State
+from .models import MAX_ID, ApiToken, District, Educator, License, State
 
 ADMIN = "admin"
 STATE_OFFICE = "state_office"
@@ -62,6 +62,8 @@ class Principal:
 
 
 def educator_in_scope(session, principal: Principal, educator_id: int) -> Educator:
+    if not 1 <= educator_id <= MAX_ID:
+        raise NotFound(f"educator {educator_id} not found")
     educator = session.scalar(
         select(Educator).where(Educator.id == educator_id, principal.educator_clause())
     )

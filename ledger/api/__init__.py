@@ -12,9 +12,10 @@ from flask import current_app, g, jsonify, request
 from flask_smorest import Api as _Api
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from ..errors import LedgerError, flatten
-from ..models import db
+from ..models import MAX_ID, db
 from ..scopes import principal_for_token
 
 PREFIX = "/api/v1"
@@ -49,6 +50,8 @@ def _field_errors(messages) -> dict[str, list[str]]:
 
 
 class Api(_Api):
+    from .schemas import ErrorOut as ERROR_SCHEMA  # noqa: N811
+
     def handle_http_exception(self, error: HTTPException):
         if not is_api_request():
             return error  # HTML pages keep Werkzeug's HTML error (or the web blueprint's)
@@ -80,23 +83,68 @@ def authenticate():
 
 
 def require_json():
-    if request.method in ("POST", "PUT", "PATCH") and request.endpoint and not getattr(
-        current_app.view_functions.get(request.endpoint), "_accepts_any_body", False
-    ):
+    """Bodies are JSON; no text anywhere may hold what no database can store."""
+    unstorable = {f: ["contains a NUL character"] for f, v in request.args.items(multi=True) if "\x00" in v}
+    if unstorable:
+        return error_response(422, f"{next(iter(unstorable))}: contains a NUL character", unstorable)
+    if request.method in ("POST", "PUT", "PATCH") and request.endpoint:
         if not request.is_json:
             return error_response(
                 400, "send the body as application/json",
                 {"Content-Type": [f"expected application/json, got {request.mimetype or 'nothing'}"]},
             )
-        if request.get_json(silent=True) is None:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            body = None
+        if body is None:
             return error_response(400, "the body is not valid JSON", {"_body": ["malformed JSON"]})
+        try:
+            unstorable = dict(_unstorable_text(body, ""))
+        except RecursionError:
+            return error_response(400, "the body is nested too deeply", {"_body": ["nested too deeply"]})
+        if unstorable:
+            first = next(iter(unstorable.items()))
+            return error_response(422, f"{first[0]}: {first[1][0]}", unstorable)
     return None
+
+
+def _unstorable_text(value, path):
+    """(path, [message]) for each string holding a NUL or a lone surrogate."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "_body", ["contains a NUL character"]
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                yield path or "_body", ["is not valid Unicode text"]
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _unstorable_text(k, path or "_body")
+            yield from _unstorable_text(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _unstorable_text(v, f"{path}[{i}]")
+
+
+class IdConverter(IntegerConverter):
+    """A record id in a URL: documented as 1..MAX_ID; any other number reaches the view
+    and is simply not found (a bounds failure in the converter makes Werkzeug answer 405)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+    def to_python(self, value):
+        return int(value)
 
 
 def init_app(app):
     from . import routes
 
+    app.url_map.converters["id"] = IdConverter
     api = Api(app)
+    api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for bp in routes.blueprints:
         api.register_blueprint(bp, url_prefix=PREFIX)
     app.extensions["ledger_api"] = api

@@ -20,8 +20,7 @@ from ..standing import educator_standing
 from . import authenticate, require_json
 from . import schemas as s
 
-# Ids are bounded so that a huge number is a 404, not a database overflow.
-ID = "int(min=1, max=2147483647)"
+ID = "id"  # see IdConverter: an id that cannot exist is a 404
 
 
 def today() -> date:
@@ -106,10 +105,10 @@ def post_educator(data):
 
 @educators.get("/educators")
 @educators.arguments(s.EducatorListQuery, location="query")
-@educators.response(200, s.EducatorOut(many=True))
-@educators.paginate()
+@educators.response(200, s.EducatorOut(many=True), headers={
+    "X-Total-Count": {"description": "how many educators match", "schema": {"type": "integer"}}})
 @_errors(401, 422)
-def list_educators(query, pagination_parameters):
+def list_educators(query):
     stmt = select(Educator).where(g.principal.educator_clause())
     if query.get("q"):
         like = f"%{query['q'].lower()}%"
@@ -120,11 +119,15 @@ def list_educators(query, pagination_parameters):
         stmt = stmt.join(District, Educator.district_id == District.id).where(District.code == query["district"])
     if query.get("state"):
         stmt = stmt.join(State, Educator.state_id == State.id).where(State.code == query["state"].upper())
-    pagination_parameters.item_count = db.session.scalar(select(db.func.count()).select_from(stmt.subquery()))
-    page, size = pagination_parameters.page, pagination_parameters.page_size
-    return db.session.scalars(
+    total = db.session.scalar(select(db.func.count()).select_from(stmt.subquery()))
+    page, size = query["page"], query["page_size"]
+    headers = {"X-Total-Count": str(total)}
+    if (page - 1) * size >= total:
+        return [], 200, headers  # past the last page, however large the number
+    found = db.session.scalars(
         stmt.order_by(Educator.last_name, Educator.first_name, Educator.id).offset((page - 1) * size).limit(size)
     ).all()
+    return found, 200, headers
 
 
 @educators.get(f"/educators/<{ID}:educator_id>")

@@ -65,6 +65,17 @@ class EducatorListQuery(Schema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "name or license number contains"})
     district = fields.String(validate=validate.Length(max=20))
     state = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "from 1"})
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ErrorOut(Schema):
+    code = fields.Integer(metadata={"description": "the HTTP status"})
+    status = fields.String(metadata={"description": "the HTTP status phrase"})
+    message = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "each bad field's path and its messages"})
+    entry_id = fields.Integer(metadata={"description": "on a conflict: the entry already recorded"})
 
 
 KINDS = ("microcredential", "activity")
