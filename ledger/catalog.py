@@ -9,7 +9,7 @@ from sqlalchemy import select
 from . import audit
 from .errors import Invalid, flatten
 from .models import Credential, Issuer
-from .rulebooks import CODE, _jsonable
+from .rulebooks import CODE, _jsonable, decimal
 from .scopes import Principal
 
 
@@ -26,10 +26,7 @@ class CredentialSchema(Schema):
         fields.String(validate=[validate.Length(min=1, max=50), CODE]),
         load_default=list, validate=validate.Length(max=50),
     )
-    estimated_hours = fields.Decimal(
-        load_default=None, allow_none=True, allow_nan=False,
-        validate=validate.Range(min=0, max=10000),
-    )
+    estimated_hours = decimal(0, 10000, load_default=None, allow_none=True)
     badge_id = fields.String(
         load_default=None, allow_none=True,
         validate=[validate.Length(max=500), validate.URL(require_tld=False, schemes={"http", "https", "urn"})],

@@ -28,13 +28,19 @@ CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", error="letters, digits,
 MAX_UNITS = 100000
 
 
+def decimal(minimum, maximum, min_inclusive=True, **kw):
+    """A Decimal field whose range is checked and documented as numbers. (apispec would
+    write a Range on a Decimal field as strings, which is not valid OpenAPI.)"""
+    check = validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive)
+    bounds = {"minimum": minimum, "maximum": maximum}
+    if not min_inclusive:
+        bounds["exclusiveMinimum"] = True
+    metadata = {**bounds, **kw.pop("metadata", {})}
+    return fields.Decimal(validate=lambda value: check(value), allow_nan=False, metadata=metadata, **kw)
+
+
 def _units(required=True, minimum=0, **kw):
-    return fields.Decimal(
-        required=required,
-        validate=validate.Range(min=minimum, max=MAX_UNITS),
-        allow_nan=False,
-        **kw,
-    )
+    return decimal(minimum, MAX_UNITS, required=required, **kw)
 
 
 def _code(max_len=80, **kw):
@@ -94,9 +100,7 @@ class ElectiveSchema(Schema):
 
 
 class EffectsSchema(Schema):
-    base_salary_pct = fields.Decimal(
-        load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100)
-    )
+    base_salary_pct = decimal(0, 100, load_default=None, allow_none=True)
     salary_lane = _text(100, load_default=None, allow_none=True)
 
 
@@ -144,9 +148,7 @@ class DistrictSchema(Schema):
         validate=[validate.Length(min=2, max=20), validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]*$", error="capital letters, digits, '-' or '_'")],
     )
     name = _text(200, required=True)
-    salary_credits_per_mc = fields.Decimal(
-        load_default=Decimal(0), allow_nan=False, validate=validate.Range(min=0, max=1000)
-    )
+    salary_credits_per_mc = decimal(0, 1000, load_default=Decimal(0))
     lanes = fields.List(fields.Nested(LaneSchema), load_default=list)
     pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
 
@@ -155,9 +157,7 @@ class RulebookSchema(Schema):
     state = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="a two-letter capital code such as TN"))
     name = _text(100, required=True)
     unit = _text(20, required=True)
-    units_per_clock_hour = fields.Decimal(
-        required=True, allow_nan=False, validate=validate.Range(min=0, max=1000)
-    )
+    units_per_clock_hour = decimal(0, 1000, required=True)
     cite = fields.String(load_default="", validate=validate.Length(max=1000))
     exchange_rates = fields.List(fields.Nested(RateSchema), load_default=list)
     renewal = fields.List(fields.Nested(RenewalSchema), load_default=list)

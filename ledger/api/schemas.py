@@ -6,7 +6,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..rulebooks import CODE
+from ..rulebooks import CODE, decimal
 
 DATES = validate.Range(min=dt.date(1900, 1, 1), max=dt.date(2200, 12, 31), error="must be between 1900-01-01 and 2200-12-31")
 NAME = validate.Length(min=1, max=100)
@@ -85,11 +85,8 @@ class EntryIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     credential = code(metadata={"description": "catalog code; required for a micro-credential"})
     title = fields.String(validate=validate.Length(min=1, max=300), metadata={"description": "required for an activity"})
-    hours = fields.Decimal(
-        allow_nan=False, places=2,
-        validate=validate.Range(min=0, max=1000, min_inclusive=False),
-        metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"},
-    )
+    hours = decimal(0, 1000, min_inclusive=False, places=2,
+                    metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"})
     tags = fields.List(code(50), validate=validate.Length(max=50))
     earned_on = fields.Date(required=True, validate=DATES)
     external_id = fields.String(validate=validate.Length(min=1, max=500))
