@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from . import engine
 from .errors import Invalid, NotFound
@@ -15,33 +15,43 @@ from .models import Credential, Educator, Entry, Issuer, License, State, Void
 from .rulebooks import engine_rulebook, newest_version
 
 _ENTRY_COLUMNS = (
-    Entry.educator_id, Entry.id, Entry.kind, Entry.earned_on, Credential.code,
-    Issuer.code, Credential.tags, Entry.tags, Entry.hours, Entry.title,
+    Entry.educator_id, Entry.id, Entry.kind, Entry.earned_on, Entry.credential_id,
+    # Only activities carry their own tags: decoding JSON on every row is the report's
+    # largest cost, so micro-credentials take theirs from the catalog map instead.
+    case((Entry.kind == "activity", Entry.tags), else_=None), Entry.hours, Entry.title,
 )
 
 
 def _active_entries():
     return (
         select(*_ENTRY_COLUMNS)
-        .outerjoin(Credential, Entry.credential_id == Credential.id)
-        .outerjoin(Issuer, Credential.issuer_id == Issuer.id)
         .outerjoin(Void, Void.entry_id == Entry.id)
         .where(Void.id.is_(None))
     )
 
 
-def _fact(row) -> engine.Entry:
-    _, id_, kind, earned_on, credential, issuer, ctags, etags, hours, title = row
-    return engine.Entry(
-        id=id_, kind=kind, earned_on=earned_on, credential=credential, issuer=issuer,
-        tags=frozenset(ctags if credential is not None else (etags or ())),
-        hours=hours, title=title,
+def credential_map(session, ids=None) -> dict[int, tuple[str, str, frozenset[str]]]:
+    """credential id -> (code, issuer code, tags)."""
+    stmt = select(Credential.id, Credential.code, Issuer.code, Credential.tags).join(
+        Issuer, Credential.issuer_id == Issuer.id
     )
+    if ids is not None:
+        stmt = stmt.where(Credential.id.in_(ids))
+    return {id_: (code, issuer, frozenset(tags or ())) for id_, code, issuer, tags in session.execute(stmt)}
+
+
+def _fact(row, credentials) -> engine.Entry:
+    _, id_, kind, earned_on, credential_id, etags, hours, title = row
+    if credential_id is not None:
+        code, issuer, tags = credentials[credential_id]
+        return engine.Entry(id=id_, kind=kind, earned_on=earned_on, credential=code, issuer=issuer, tags=tags)
+    return engine.Entry(id=id_, kind=kind, earned_on=earned_on, tags=frozenset(etags or ()), hours=hours, title=title)
 
 
 def entry_facts(session, educator_id: int) -> list[engine.Entry]:
-    rows = session.execute(_active_entries().where(Entry.educator_id == educator_id))
-    return [_fact(r) for r in rows]
+    rows = session.execute(_active_entries().where(Entry.educator_id == educator_id)).all()
+    credentials = credential_map(session, {r[4] for r in rows if r[4] is not None})
+    return [_fact(r, credentials) for r in rows]
 
 
 def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:
@@ -148,6 +158,7 @@ def state_renewal_report(session, state_code: str, as_of: date, batch: int = 500
         .order_by(Entry.educator_id),
         execution_options={"yield_per": batch},
     )
+    credentials = credential_map(session)
     current, facts = None, []
 
     def report(educator_id, facts):
@@ -159,7 +170,7 @@ def state_renewal_report(session, state_code: str, as_of: date, batch: int = 500
             if current is not None:
                 yield from report(current, facts)
             current, facts = row[0], []
-        facts.append(_fact(row))
+        facts.append(_fact(row, credentials))
     if current is not None:
         yield from report(current, facts)
     for educator_id in sorted(licenses):  # licensed educators with no entries at all
