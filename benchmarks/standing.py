@@ -34,8 +34,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -506,7 +505,6 @@ def minimum_tags(session) -> list[str]:
 
 
 def sql_phase(url: str, as_of: date, out: str, explain: bool = False) -> dict:
-    from sqlalchemy import text
 
     from ledger.models import db
 

@@ -7,7 +7,6 @@ import sys
 from datetime import date
 
 import click
-
 from flask.cli import AppGroup
 
 from . import catalog as catalog_service
@@ -114,4 +113,3 @@ def renewal_report(state, as_of):
 
 def init_app(app):
     app.cli.add_command(ledger)
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +27,10 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
         district = session.scalar(select(District).where(District.code == district_code))
         if district is None:
             errors["district"] = [f"unknown district {district_code!r}"]
+    if district is not None and state is not None and district.state_id != state.id:
+        errors["district"] = [
+            f"{district.code} is a district of {district.state.code}; the educator's state is {state.code}"
+        ]
     license_rows = []
     for i, lic in enumerate(data.get("licenses") or []):
         lic_state = state if not lic.get("state") else _state(session, lic["state"], f"licenses[{i}].state", errors)
@@ -79,7 +82,3 @@ def _state(session, code: str, field: str, errors) -> State | None:
     if state is None:
         errors[field] = [f"no rulebook loaded for state {code!r}"]
     return state
-
-
-def today() -> date:
-    return date.today()

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from ..errors import LedgerError, flatten
+from .schemas import ErrorOut
 from ..models import MAX_ID, db
 from ..scopes import principal_for_token
 
@@ -50,7 +51,7 @@ def _field_errors(messages) -> dict[str, list[str]]:
 
 
 class Api(_Api):
-    from .schemas import ErrorOut as ERROR_SCHEMA  # noqa: N811
+    ERROR_SCHEMA = ErrorOut
 
     def handle_http_exception(self, error: HTTPException):
         if not is_api_request():

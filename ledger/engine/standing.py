@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from .facts import Entry, License, Rulebook
 from .renewal import RenewalProgress, renewal_progress
@@ -40,5 +41,4 @@ def standing(
     return Standing(rulebook, as_of, tuple(valued), tuple(progress))
 
 
-def _entry_order(e: Entry):
-    return (e.earned_on, e.id)
+_entry_order = attrgetter("earned_on", "id")

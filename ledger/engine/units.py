@@ -3,9 +3,9 @@ entry")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from .facts import ACTIVITY, Entry, Rate, Rulebook
 
@@ -13,8 +13,7 @@ ZERO = Decimal(0)
 NO_RATE = "no_rate"
 
 
-@dataclass(frozen=True, slots=True)
-class Valued:
+class Valued(NamedTuple):
     """An entry with its units and the rule that produced them (`reason` says why 0)."""
 
     entry: Entry

@@ -44,3 +44,12 @@ def test_the_educator_list_is_scoped_searchable_and_paginated(ledger, client):
     r = client.get("/api/v1/educators?page=1&page_size=1", headers=ledger.headers())
     assert len(r.json) == 1 and r.headers["X-Total-Count"] == "2"
     assert tn.id != ut.id
+
+
+def test_a_district_of_another_state_is_refused_naming_district(ledger, client):
+    body = {**BODY, "district": "JUAB"}  # JUAB is in Utah; the educator is licensed in Tennessee
+    r = client.post("/api/v1/educators", json=body, headers=ledger.headers())
+    assert r.status_code == 422 and "district" in r.json["errors"]
+    r = client.post("/api/v1/educators", json=BODY, headers=ledger.headers("district_hr", district="JUAB"))
+    assert r.status_code == 422 and "district" in r.json["errors"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Educator)) == 0

@@ -1,7 +1,6 @@
 """Recording and voiding through the API (CONTRACT.md sections 2 and 4, "Ledger")."""
 
 import threading
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
