@@ -13,12 +13,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from . import audit
+from .engine import MICROCREDENTIAL
 from .errors import Conflict, Invalid, NotFound
 from .models import MAX_ID, Credential, Entry, Holding, Void
 from .scopes import Principal, educator_in_scope
 
-MICROCREDENTIAL = "microcredential"
-ACTIVITY = "activity"
 EARLIEST = date(1900, 1, 1)
 
 
