@@ -19,6 +19,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import func, select
 
 from . import audit
+import pathways as cards
+
 from .engine import Minimum, Rate, RenewalRule, Rulebook
 from .errors import Forbidden, Invalid, NotFound, flatten
 from .models import District, RulebookVersion, State
@@ -110,6 +112,17 @@ class PeriodSchema(Schema):
     from_ = fields.List(_code(), data_key="from", load_default=None)
     tags = fields.List(_code(50), load_default=None)
 
+    @validates_schema
+    def _one_source(self, data, **_):
+        if data.get("from_") and data.get("tags"):
+            raise ValidationError("give at most one of `from` or `tags`", "from")
+        if data.get("from_") is not None and data["required_count"] > len(set(data["from_"])):
+            raise ValidationError(
+                f"this period can never be met: {data['required_count']} from "
+                f"{len(set(data['from_']))} credentials",
+                "required_count",
+            )
+
 
 class PathwaySchema(Schema):
     code = _code(required=True)
@@ -135,6 +148,28 @@ class PathwaySchema(Schema):
             raise ValidationError(
                 f"is below core plus choices ({floor})", "required_count"
             )
+        # A core credential never fills an elective group, so a list group must be
+        # fillable from its credentials that are not core.
+        errors: dict = {}
+        for i, group in enumerate(data.get("electives") or []):
+            if group.get("from_") is None:
+                continue
+            usable = set(group["from_"]) - set(core)
+            if group["choose"] > len(usable):
+                errors[i] = {"choose": [
+                    f"this group can never be filled: choose {group['choose']} from "
+                    f"{len(usable)} credentials that are not core"
+                ]}
+        if errors:
+            raise ValidationError({"electives": errors})
+        groups = data.get("electives") or []
+        if groups and all(g.get("from_") is not None for g in groups):
+            pool = set(core).union(*(g["from_"] for g in groups))
+            if (data.get("required_count") or floor) > len(pool):
+                raise ValidationError(
+                    f"can never be reached: the card names {len(pool)} credentials",
+                    "required_count",
+                )
 
 
 class LaneSchema(Schema):
@@ -151,6 +186,20 @@ class DistrictSchema(Schema):
     salary_credits_per_mc = decimal(0, 1000, load_default=Decimal(0))
     lanes = fields.List(fields.Nested(LaneSchema), load_default=list)
     pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
+
+    @validates_schema
+    def _lanes(self, data, **_):
+        errors: dict = {}
+        _unique_field(errors, data.get("lanes") or [], "lanes", "name")
+        names = {lane["name"] for lane in data.get("lanes") or []}
+        for i, card in enumerate(data.get("pathways") or []):
+            wanted = (card.get("effects") or {}).get("salary_lane")
+            if wanted is not None and names and wanted not in names:
+                errors.setdefault("pathways", {})[i] = {"effects": {"salary_lane": [
+                    f"names no lane of this district ({', '.join(sorted(names))})"
+                ]}}
+        if errors:
+            raise ValidationError(errors)
 
 
 class RulebookSchema(Schema):
@@ -344,5 +393,39 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
             )
             for r in data["renewal"]
         ),
+        pathways=tuple(_role_card(p, data["state"]) for p in data["pathways"]),
+        districts=tuple(
+            cards.DistrictRules(
+                code=d["code"], name=d["name"], salary_credits_per_mc=d["salary_credits_per_mc"],
+                lanes=tuple(cards.Lane(lane["name"], lane["min_credits"]) for lane in d["lanes"]),
+                pathways=tuple(_role_card(p, d["code"]) for p in d["pathways"]),
+            )
+            for d in data["districts"]
+        ),
         document=document,
+    )
+
+
+def _codes(values) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+def _role_card(p: dict, owner: str) -> cards.RoleCard:
+    effects = p.get("effects") or {}
+    return cards.RoleCard(
+        code=p["code"], name=p["name"], designation=p["designation"], owner=owner,
+        core=tuple(p["core"]), required_count=p["required_count"], window_years=p["window_years"],
+        electives=tuple(
+            cards.Group(g["choose"], _codes(g.get("from_")), _codes(g.get("tags")))
+            for g in p["electives"]
+        ),
+        effects=cards.Effects(
+            base_salary_pct=effects.get("base_salary_pct") or Decimal(0),
+            salary_lane=effects.get("salary_lane"),
+        ),
+        maintenance=tuple(
+            cards.Period(m["years"], m["required_count"], _codes(m.get("from_")), _codes(m.get("tags")))
+            for m in p["maintenance"]
+        ),
+        cite=p["cite"],
     )

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import case, exists, select, text
 
+import pathways
+
 from . import engine
 from .errors import Invalid, NotFound
 from .models import Credential, Educator, Entry, Issuer, License, Void
@@ -74,7 +76,8 @@ def rulebook_for(session, state_code: str, field: str = "state") -> tuple[engine
 def educator_standing(session, educator: Educator, state_code: str | None, as_of: date) -> dict:
     rulebook, state_id = rulebook_for(session, state_code or educator.state.code)
     result = engine.standing(
-        entry_facts(session, educator.id), license_facts(session, educator.id, state_id), rulebook, as_of
+        entry_facts(session, educator.id), license_facts(session, educator.id, state_id), rulebook,
+        as_of, district=educator.district.code if educator.district is not None else None,
     )
     return standing_dict(educator, result)
 
@@ -105,9 +108,130 @@ def standing_dict(educator: Educator, s: engine.Standing) -> dict:
             for v in s.entries
         ],
         "renewal": [renewal_dict(p, rb) for p in s.renewal],
-        # Role cards and salary effects are evaluated by pathways/ (issue 3).
-        "pathways": [],
-        "salary": None,
+        "pathways": [pathway_dict(p) for p in s.pathways],
+        "salary": None if s.salary is None else salary_dict(s.salary),
+    }
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def period_dict(p: pathways.PeriodResult) -> dict:
+    return {
+        "period": p.number,
+        "period_start": p.start.isoformat(),
+        "period_end": p.end.isoformat(),
+        "counted": len(p.counted),
+        "required_count": p.required_count,
+        "remaining": p.remaining,
+        "status": p.status,
+        "counted_entries": [e.id for e in p.counted],
+    }
+
+
+def pathway_dict(r: pathways.PathwayResult) -> dict:
+    card = r.card
+    return {
+        "code": card.code,
+        "status": r.status,
+        "awarded_on": _day(r.awarded_on),
+        "counted": len(r.counted),
+        "required_count": r.required_count,
+        "missing_core": list(r.missing_core),
+        "maintenance": None if r.maintenance is None else period_dict(r.maintenance),
+        "lapsed_on": _day(r.lapsed_on),
+        # beyond the contract's fields: what a teacher's checklist and forecast need
+        "name": card.name,
+        "designation": card.designation,
+        "owner": card.owner,
+        "window_years": card.window_years,
+        "window_opens": _day(r.window_opens),
+        "permanent_on": _day(r.permanent_on),
+        "effects_hold": r.holds,
+        "effects": {
+            "base_salary_pct": float(card.effects.base_salary_pct),
+            "salary_lane": card.effects.salary_lane,
+        },
+        "core": list(card.core),
+        "electives": [
+            {"group": g.group, "choose": g.choose, "counted": g.counted, "missing": g.missing,
+             "from": sorted(card.electives[g.group].from_ or ()) or None,
+             "tags": sorted(card.electives[g.group].tags or ()) or None}
+            for g in r.groups
+        ],
+        "missing_total": r.missing_total,
+        "counted_entries": [
+            {"entry_id": c.entry.id, "credential": c.entry.credential,
+             "earned_on": c.entry.earned_on.isoformat(), "role": c.role, "group": c.group,
+             "extra": c.extra}
+            for c in r.counted
+        ],
+        "periods": [period_dict(p) for p in r.periods],
+        "forecast": None if r.forecast is None else forecast_dict(r),
+        "rule": card.cite,
+    }
+
+
+def forecast_dict(r: pathways.PathwayResult) -> dict:
+    f = r.forecast
+    return {
+        "needed": f.needed,
+        "by": _day(f.by),
+        "core": list(f.core),
+        "electives": [{"group": g.group, "missing": g.missing} for g in f.groups],
+        "falls_out": list(f.falls_out),
+        "period": f.period,
+        "summary": forecast_summary(r),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def forecast_summary(r: pathways.PathwayResult) -> str:
+    """One sentence a teacher can act on."""
+    f = r.forecast
+    title = r.card.designation or r.card.name
+    if f.period is not None:
+        return (f"Earn {_plural(f.needed, 'more new micro-credential')} by {f.by.isoformat()} "
+                f"to keep {title} (maintenance period {f.period}).")
+    parts = []
+    if f.core:
+        parts.append(f"{_plural(len(f.core), 'core credential')} ({', '.join(f.core)})")
+    electives = sum(g.missing for g in f.groups)
+    if electives:
+        parts.append(_plural(electives, "elective"))
+    other = f.needed - len(f.core) - electives
+    if other > 0:
+        parts.append(_plural(other, "more credential") if parts else _plural(other, "credential"))
+    what = " and ".join(parts) if parts else _plural(f.needed, "credential")
+    sentence = f"Earn {what} for {title}"
+    if f.by is not None:
+        leaving = ", ".join(f.falls_out)
+        sentence += (f" by {f.by.isoformat()}, or {leaving} "
+                     f"{'falls' if len(f.falls_out) == 1 else 'fall'} out of the "
+                     f"{r.card.window_years}-year window")
+    return sentence + "."
+
+
+def salary_dict(pay: pathways.Salary) -> dict:
+    return {
+        "district": pay.district.code,
+        "credits": float(pay.credits),
+        "lane": pay.lane,
+        "base_salary_pct": float(pay.base_salary_pct),
+        "credits_per_mc": float(pay.district.salary_credits_per_mc),
+        "microcredentials": pay.microcredentials,
+        "lane_by_credits": pay.lane_by_credits,
+        "lane_by_designation": pay.lane_by_designation,
+        "designations": list(pay.designations),
+        "next_lane": None if pay.next_lane is None else {
+            "name": pay.next_lane.name,
+            "min_credits": float(pay.next_lane.min_credits),
+            "credits_needed": float(pay.credits_to_next_lane),
+        },
     }
 
 
@@ -177,7 +301,8 @@ def state_renewal_report(session, state_code: str, as_of: date, batch: int = 500
     current, facts = None, []
 
     def report(educator_id, facts):
-        result = engine.standing(facts, licenses.pop(educator_id, ()), rulebook, as_of, valuer)
+        result = engine.standing(facts, licenses.pop(educator_id, ()), rulebook, as_of, valuer,
+                                 pathways=False)
         return [(educator_id, p.license.type, p.earned_units, p.status) for p in result.renewal]
 
     for row in rows:

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from pathways import DistrictRules, RoleCard
+
 MICROCREDENTIAL = "microcredential"
 ACTIVITY = "activity"
 
@@ -92,7 +94,15 @@ class Rulebook:
     rates: tuple[Rate, ...] = ()
     renewal: tuple[RenewalRule, ...] = ()
     cite: str = ""
+    pathways: tuple[RoleCard, ...] = ()            # the state's own role cards
+    districts: tuple[DistrictRules, ...] = ()
     document: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def district(self, code: str | None) -> DistrictRules | None:
+        for d in self.districts:
+            if d.code == code:
+                return d
+        return None
 
     def renewal_rule(self, license_type: str) -> RenewalRule | None:
         for rule in self.renewal:

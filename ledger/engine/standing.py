@@ -1,11 +1,14 @@
-"""An educator's standing in one state on one day: every entry's units and each
-license's renewal progress, all from one rulebook version."""
+"""An educator's standing in one state on one day: every entry's units, each license's
+renewal progress, each role card the state and the educator's district publish, and the
+district salary, all from one rulebook version."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
+
+from pathways import PathwayEvaluator, PathwayResult, Salary, salary
 
 from .facts import Entry, License, Rulebook
 from .renewal import RenewalProgress, renewal_progress
@@ -18,6 +21,8 @@ class Standing:
     as_of: date
     entries: tuple[Valued, ...]
     renewal: tuple[RenewalProgress, ...]
+    pathways: tuple[PathwayResult, ...] = ()
+    salary: Salary | None = None
 
 
 def standing(
@@ -26,11 +31,16 @@ def standing(
     rulebook: Rulebook,
     as_of: date,
     valuer: Valuer | None = None,
+    district: str | None = None,
+    pathways: bool = True,
+    evaluator: PathwayEvaluator | None = None,
 ) -> Standing:
     """`entries` are the educator's active entries; those earned after `as_of` appear
     nowhere. `licenses` are the educator's licenses in the rulebook's state; a license
-    type the rulebook has no rule for is left out. Pass a shared `valuer` to value many
-    educators under one rulebook."""
+    type the rulebook has no rule for is left out. `district` is the code of the
+    educator's district when it is one of this rulebook's: its role cards join the
+    state's and its salary schedule applies. Pass a shared `valuer` and `evaluator` to
+    read many educators under one rulebook; `pathways=False` reads renewal only."""
     valuer = valuer or Valuer(rulebook)
     valued = [valuer.value(e) for e in sorted(entries, key=_entry_order) if e.earned_on <= as_of]
     progress = []
@@ -38,7 +48,15 @@ def standing(
         rule = rulebook.renewal_rule(lic.type)
         if rule is not None:
             progress.append(renewal_progress(valued, lic, rule, as_of))
-    return Standing(rulebook, as_of, tuple(valued), tuple(progress))
+    if not pathways:
+        return Standing(rulebook, as_of, tuple(valued), tuple(progress))
+    rules = rulebook.district(district)
+    cards = rulebook.pathways + (rules.pathways if rules is not None else ())
+    evaluator = evaluator or PathwayEvaluator(cards)
+    facts = [v.entry for v in valued]
+    results = tuple(evaluator.evaluate(card, facts, as_of) for card in cards)
+    pay = salary(rules, facts, results, as_of) if rules is not None else None
+    return Standing(rulebook, as_of, tuple(valued), tuple(progress), results, pay)
 
 
 _entry_order = attrgetter("earned_on", "id")
