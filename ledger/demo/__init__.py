@@ -61,15 +61,15 @@ STATE_LOGIN = (STATE_OFFICE, "state.tn@demo.example", "demo-state-2024", "TN")
 HR_LOGIN = (DISTRICT_HR, "hr.juab@demo.example", "demo-hr-2024", "JUAB")
 EDUCATOR_PASSWORD = "demo-educator-2024"
 
-# Which state each educator index falls in: 6 TN, 6 UT, 4 KY and 4 MA in every 20, so
+# Which state each educator index falls in: 6 TN, 6 UT, 4 KY, 4 MA, 2 LA and 2 MO in every 24, so
 # that asking for more educators never changes the ones already made.
 STATE_PATTERN = ("TN", "UT", "KY", "MA", "TN", "UT", "KY", "TN", "UT", "MA",
-                 "TN", "UT", "KY", "TN", "UT", "MA", "KY", "TN", "UT", "MA")
+                 "TN", "UT", "KY", "TN", "UT", "MA", "KY", "TN", "UT", "MA", "LA", "MO", "LA", "MO")
 
 # Renewal goals, cycled through each state's educators (offset per state).
 GOALS = ("complete", "on_track", "behind", "lapsed", "renewed",
          "complete", "on_track", "lapsed", "behind", "complete")
-GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1}
+GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1, "LA": 2, "MO": 4}
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,25 @@ STATES = {
         district="FAYETTE", district_share=1.0,
         license_number=(100000, 900000, 7901, 999),
     ),
+    "LA": StateProfile(
+        anchor=(7, 1),
+        licenses=(("level2", 5, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 2},
+        mc_share=0.6,
+        license_number=(2000000, 800000, 6133, 777),
+    ),
+    "MO": StateProfile(
+        anchor=(7, 1),
+        licenses=(("initial_administrator", 4, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 2},
+        mc_share=0.7,
+        license_number=(500000, 400000, 5011, 4321),
+    ),
 }
 
 # Credentials never drawn at random: a district's own role-card core, the KEDC capstone
 # and National Board certification are given deliberately.
-NOT_RANDOM_PREFIXES = ("JUAB-TLM-", "KEDC-CAP-", "NBPTS-")
+NOT_RANDOM_PREFIXES = ("JUAB-TLM-", "KEDC-CAP-", "NBPTS-", "LA-MT-", "LA-CL-", "MO-AL-")
 
 # Activities: (title, tags, possible hours, states or None for all). "{year}" is the year
 # the activity took place.
@@ -360,7 +374,7 @@ class Person:
     def progress(self, lic: tuple[str, date, date]):
         facts = [self.fact(n, it) for n, it in enumerate(self.plan.items) if it.void_reason is None]
         license = engine.License(0, *lic)
-        return engine.standing(facts, [license], self.rb, self.today, self.valuer).renewal[0]
+        return engine.standing(facts, [license], self.rb, self.today, self.valuer, pathways=False).renewal[0]
 
     # -- goals
 
@@ -430,6 +444,10 @@ class Planner:
         rank2 = _pathway(documents.get("KY", {}), "KY-RANK2-MC")
         self.juab = juab if juab and juab.get("core") else None
         self.rank2 = rank2 if rank2 and rank2.get("core") else None
+        self.cards = {
+            code: card for state in ("LA", "MO") for code in STACK_CARDS
+            if (card := _pathway(documents.get(state, {}), code)) is not None
+        }
 
     # -- people
 
@@ -481,6 +499,9 @@ class Planner:
                 return JUAB_SCRIPTS[j // 3]
         if plan.state == "KY" and self.rank2 and k % 3 == 1 and k // 3 < len(RANK2_SCRIPTS):
             return RANK2_SCRIPTS[k // 3]
+        scripts = STACK_SCRIPTS.get(plan.state, ())
+        if k % 2 == 0 and k // 2 < len(scripts) and scripts[k // 2][1] in self.cards:
+            return scripts[k // 2][0]
         return None
 
     # -- cycles
@@ -709,6 +730,57 @@ def _rank2(planner: Planner, me: Person, rng: random.Random, *, award_months: in
         me.micro(code, award)
 
 
+def _stack(planner: Planner, me: Person, rng: random.Random, *, card: str, award_months: int | None,
+           span_months: int, have: int = 0, aged: int = 0) -> None:
+    """Place an educator's micro-credentials on one of the Louisiana or Missouri cards:
+    all of it, the last one on the award date (inside the window, if the card has one),
+    or `have` of what it needs, with `aged` more earned just before the window opens
+    today (too old to count)."""
+    p, t = planner.cards[card], planner.today
+    core = list(p.get("core") or [])
+    electives = []
+    for group in p.get("electives") or []:
+        if group.get("from"):
+            pool = [c for c in group["from"] if c not in core and c not in electives]
+        else:
+            wanted = set(group["tags"])
+            pool = sorted(c for c, tags in me.catalog.tags.items()
+                          if tags & wanted and c not in core and c not in electives)
+        rng.shuffle(pool)
+        electives += pool[: group["choose"]]
+    needed = core + electives
+    window = p.get("window_years")
+    if award_months is None:
+        end = t - timedelta(days=rng.randint(5, 40))
+        start = add_months(end, -span_months)
+        codes = rng.sample(needed, have + aged)
+        for code, day in zip(codes[:have], spread(rng, start, end, have)):
+            me.micro(code, day)
+        if aged and window:
+            old_end = add_years(t, -window) - timedelta(days=10)
+            for code, day in zip(codes[have:], spread(rng, add_months(old_end, -4), old_end, aged)):
+                me.micro(code, day)
+        return
+    award = add_months(t, -award_months)
+    start = add_months(award, -span_months)
+    if window:
+        start = max(start, add_years(award, -window) + timedelta(days=30))
+    rng.shuffle(needed)
+    days = spread(rng, start, award - DAY, len(needed) - 1) + [award]
+    for code, day in zip(needed, days):
+        me.micro(code, day)
+
+
+STACK_CARDS = ("LA-MENTOR", "LA-CONTENT", "MO-CCAC-MC")
+STACK_SCRIPTS = {  # state -> (script, card), given to every other educator of the state
+    "LA": (("mt_awarded", "LA-MENTOR"), ("mt_one_short", "LA-MENTOR"),
+           ("cl_awarded_last_month", "LA-CONTENT"), ("cl_aging", "LA-CONTENT"),
+           ("mt_started", "LA-MENTOR"), ("cl_started", "LA-CONTENT")),
+    "MO": (("mo_awarded", "MO-CCAC-MC"), ("mo_one_short", "MO-CCAC-MC"),
+           ("mo_halfway", "MO-CCAC-MC"), ("mo_aged_out", "MO-CCAC-MC"),
+           ("mo_started", "MO-CCAC-MC")),
+}
+
 JUAB_SCRIPTS = (
     "tl_active_period2", "tl_progress_11", "tl_active_period1", "tl_lapsed", "tl_permanent",
     "tl_at_risk", "tl_progress_8", "tl_new",
@@ -727,7 +799,8 @@ SCRIPTS = {
     # awarded 80 months ago, both periods met: permanent; 30 MCs reach the BA+15 lane
     "tl_permanent": lambda pl, me, rng: _juab(pl, me, rng, award_months=80, span_months=24, periods=(9, 5),
                                               after=3, before=1),
-    "tl_new": lambda pl, me, rng: _juab(pl, me, rng, award_months=2, span_months=30, periods=(0,)),
+    # awarded last month: the 5% raise starts with this year's salary run
+    "tl_new": lambda pl, me, rng: _juab(pl, me, rng, award_months=1, span_months=30, periods=(0,)),
     "tl_progress_11": lambda pl, me, rng: _juab(pl, me, rng, award_months=None, span_months=30, core_n=6,
                                                 electives_n=5),
     "tl_progress_8": lambda pl, me, rng: _juab(pl, me, rng, award_months=None, span_months=24, core_n=3,
@@ -743,6 +816,31 @@ SCRIPTS = {
                                               electives_n=8, aged_core=2),
     "r2_started": lambda pl, me, rng: _rank2(pl, me, rng, award_months=None, span_months=8, core_n=5),
 }
+SCRIPTS.update({
+    "mt_awarded": lambda pl, me, rng: _stack(pl, me, rng, card="LA-MENTOR", award_months=14, span_months=20),
+    "mt_one_short": lambda pl, me, rng: _stack(pl, me, rng, card="LA-MENTOR", award_months=None,
+                                               span_months=18, have=5),
+    "mt_started": lambda pl, me, rng: _stack(pl, me, rng, card="LA-MENTOR", award_months=None,
+                                             span_months=6, have=2),
+    "cl_awarded_last_month": lambda pl, me, rng: _stack(pl, me, rng, card="LA-CONTENT", award_months=1,
+                                                        span_months=20),
+    # four of five, the oldest earned almost three years ago: the window is closing
+    "cl_aging": lambda pl, me, rng: _stack(pl, me, rng, card="LA-CONTENT", award_months=None,
+                                           span_months=34, have=4),
+    "cl_started": lambda pl, me, rng: _stack(pl, me, rng, card="LA-CONTENT", award_months=None,
+                                             span_months=4, have=1),
+    "mo_awarded": lambda pl, me, rng: _stack(pl, me, rng, card="MO-CCAC-MC", award_months=10, span_months=40),
+    "mo_one_short": lambda pl, me, rng: _stack(pl, me, rng, card="MO-CCAC-MC", award_months=None,
+                                               span_months=36, have=14),
+    "mo_halfway": lambda pl, me, rng: _stack(pl, me, rng, card="MO-CCAC-MC", award_months=None,
+                                             span_months=24, have=8),
+    # fourteen earned, three of them more than four years ago
+    "mo_aged_out": lambda pl, me, rng: _stack(pl, me, rng, card="MO-CCAC-MC", award_months=None,
+                                              span_months=40, have=11, aged=3),
+    "mo_started": lambda pl, me, rng: _stack(pl, me, rng, card="MO-CCAC-MC", award_months=None,
+                                             span_months=5, have=2),
+})
+
 SCRIPT_GOALS = {
     "tl_active_period2": "complete", "tl_active_period1": "on_track", "tl_at_risk": "behind",
     "tl_lapsed": "complete", "tl_permanent": "complete", "tl_new": "on_track",
@@ -927,7 +1025,7 @@ def _echo_status(session, today: date, echo) -> None:
     from ..standing import state_renewal_report
 
     parts = []
-    for code in ("TN", "UT", "MA", "KY"):
+    for code in sorted(STATES):
         counts = Counter(status for _, _, _, status in state_renewal_report(session, code, today))
         parts.append(f"{code} " + ", ".join(f"{counts[s]} {s}" for s in (engine.COMPLETE, engine.IN_PROGRESS, engine.LAPSED)))
     echo(f"renewal status on {today.isoformat()} (licenses): " + "; ".join(parts))

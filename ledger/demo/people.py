@@ -62,6 +62,14 @@ REGIONAL_LAST_NAMES = {
         "Combs", "Caudill", "Slone", "Sizemore", "Napier", "Begley", "Fugate", "Hensley",
         "Gabbard", "Couch", "Ison", "Stidham", "Amburgey", "Sturgill", "Mullins", "Bowling",
     ),
+    "LA": (
+        "Thibodeaux", "Boudreaux", "Hebert", "Landry", "Guidry", "Broussard", "Fontenot",
+        "LeBlanc", "Comeaux", "Arceneaux", "Richard", "Melancon", "Trahan", "Babineaux",
+    ),
+    "MO": (
+        "Schroeder", "Meyer", "Klein", "Vogt", "Hoffmann", "Brandt", "Crowder", "Ketchum",
+        "Pendergast", "Bland", "Truman", "Stoddard", "Lindell", "Boone",
+    ),
 }
 
 # Reserved example domains (RFC 2606): the demo never names a real mailbox.
