@@ -245,6 +245,8 @@ class Builder:
             self.counts["planned: awarded"] += 1
             return out + self.maintain(plan, award, n - len(out), set(full))
         # in progress: part of the set, or all of it spread wider than the window
+        if len(full) < 2:
+            return []  # a one-credential card: the noise below earns it or not
         if years and rng.random() < 0.25:
             keep = full[: min(n, len(full))]
             span = rng.randint(years * 365 + 30, years * 365 * 2)

@@ -136,7 +136,7 @@ def pathway_dict(r: pathways.PathwayResult) -> dict:
         "code": card.code,
         "status": r.status,
         "awarded_on": _day(r.awarded_on),
-        "counted": len(r.counted),
+        "counted": len(r.window),
         "required_count": r.required_count,
         "missing_core": list(r.missing_core),
         "maintenance": None if r.maintenance is None else period_dict(r.maintenance),

@@ -4,13 +4,14 @@ to do next (the forecast)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from operator import attrgetter
 from datetime import date
 from typing import NamedTuple
 
-from .award import CORE, Fill, Roles, fill, find_award
-from .dates import ONE_DAY, add_years, last_day_in_window, window_opens
+from .award import CORE, MULTI, Fill, Roles, fill, scan, search
+from .dates import ONE_DAY, add_years, window_opens
 from .model import Period, RoleCard
 
 IN_PROGRESS = "in_progress"
@@ -46,8 +47,7 @@ class GroupGap(NamedTuple):
         return self.choose - self.counted
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodResult:
+class PeriodResult(NamedTuple):
     number: int              # from 1
     start: date
     end: date                # the last day inside the period
@@ -64,8 +64,7 @@ class PeriodResult:
         return max(0, self.period.required_count - len(self.counted))
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     """What keeps the pathway moving: `needed` more micro-credentials (of them the core
     ones in `core` and per group in `groups`) by `by` (None when nothing presses), and
     the credentials that leave the window the day after (`falls_out`)."""
@@ -78,13 +77,16 @@ class Forecast:
     period: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PathwayResult:
+class PathwayResult(NamedTuple):
+    # Named tuples, not frozen dataclasses: as immutable, and several times cheaper to
+    # make, which a state's worth of standings does for every card.
     card: RoleCard
     as_of: date
     status: str
     awarded_on: date | None
-    counted: tuple[Counted, ...]
+    window: tuple                    # the entries counted: in the award's window, or today's
+    filling: Fill                    # how they fill the card
+    roles: Roles
     missing_core: tuple[str, ...]
     groups: tuple[GroupGap, ...]
     missing_total: int
@@ -101,6 +103,12 @@ class PathwayResult:
         return self.status in HOLDING
 
     @property
+    def counted(self) -> tuple[Counted, ...]:
+        """Each counted entry with the role it fills. Derived when asked for (a page or
+        an answer shows it; a state-wide report of statuses never needs it)."""
+        return _counted(self.roles, self.window, self.filling)
+
+    @property
     def required_count(self) -> int:
         return self.card.count_needed
 
@@ -112,24 +120,32 @@ class PathwayEvaluator:
     __slots__ = ("_roles",)
 
     def __init__(self, cards: Iterable[RoleCard] = ()):
-        self._roles: dict[RoleCard, Roles] = {c: Roles(c) for c in cards}
+        # keyed by identity: hashing a frozen card hashes every field, on every lookup
+        self._roles: dict[int, Roles] = {id(c): Roles(c) for c in cards}
 
     def roles(self, card: RoleCard) -> Roles:
-        try:
-            return self._roles[card]
-        except KeyError:
-            r = self._roles[card] = Roles(card)
-            return r
+        r = self._roles.get(id(card))
+        if r is None or r.card is not card:
+            r = self._roles[id(card)] = Roles(card)
+        return r
 
     def evaluate(self, card: RoleCard, entries: Sequence, as_of: date) -> PathwayResult:
         """`entries`: the educator's active entries in (earned_on, id) order."""
-        roles = self.roles(card)
+        return self.evaluate_all((card,), entries, as_of)[0]
+
+    def evaluate_all(self, cards: Sequence[RoleCard], entries: Sequence, as_of: date) -> tuple[PathwayResult, ...]:
+        """Every card for one educator; `entries` in (earned_on, id) order."""
         mcs = [e for e in entries if e.credential is not None and e.earned_on <= as_of]
-        eligible = [e for e in mcs if roles.of(e)]
-        award = find_award(roles, eligible)
-        if award is None:
-            return _in_progress(roles, eligible, as_of)
-        return _awarded(roles, award, mcs, as_of)
+        out = []
+        for card in cards:
+            roles = self.roles(card)
+            eligible, whole = scan(roles, mcs)
+            award = search(roles, eligible, whole)
+            if award is None:
+                out.append(_in_progress(roles, eligible, as_of, whole))
+            else:
+                out.append(_awarded(roles, award, mcs, as_of))
+        return tuple(out)
 
 
 def evaluate(card: RoleCard, entries: Iterable, as_of: date) -> PathwayResult:
@@ -139,28 +155,49 @@ def evaluate(card: RoleCard, entries: Iterable, as_of: date) -> PathwayResult:
 
 
 def _counted(roles: Roles, window: Sequence, f: Fill) -> tuple[Counted, ...]:
+    memo, caps, groups = roles._memo, roles.caps, f.groups
+    new = tuple.__new__
     out = []
+    if groups is None:  # each group took its credentials in date order
+        taken = [0] * len(caps)
+        seen: dict[str, Counted] = {}
     for e in window:
-        r = roles.of(e)
+        r = memo[e.credential]
         if r[0] == CORE:
-            out.append(Counted(e, "core", None))
-        elif e.credential in f.groups:
-            out.append(Counted(e, "elective", f.groups[e.credential]))
+            out.append(new(Counted, (e, "core", None, False)))
+        elif groups is not None:
+            g = groups.get(e.credential)
+            out.append(new(Counted, (e, "elective", r[0], True) if g is None else (e, "elective", g, False)))
         else:
-            out.append(Counted(e, "elective", r[0], True))
+            g = r[0]
+            first = seen.get(e.credential)
+            extra = first.extra if first is not None else taken[g] >= caps[g]
+            if first is None:
+                taken[g] += 1
+            c = new(Counted, (e, "elective", g, extra))
+            seen.setdefault(e.credential, c)
+            out.append(c)
     return tuple(out)
 
 
+_earned_on = attrgetter("earned_on")
+
+
 def _gaps(roles: Roles, f: Fill) -> tuple[GroupGap, ...]:
-    return tuple(GroupGap(g, cap, n) for g, (cap, n) in enumerate(zip(roles.caps, f.filled)))
+    new = tuple.__new__
+    return tuple([new(GroupGap, (g, cap, n)) for g, (cap, n) in enumerate(zip(roles.caps, f.filled))])
 
 
-def _in_progress(roles: Roles, eligible: list, as_of: date) -> PathwayResult:
+def _in_progress(roles: Roles, eligible: list, as_of: date, whole: Fill | None = None) -> PathwayResult:
     card = roles.card
     years = card.window_years
-    opens = window_opens(as_of, years) if years is not None else None
-    window = [e for e in eligible if opens is None or e.earned_on >= opens]
-    f = fill(roles, window)
+    if years is None:
+        opens, window = None, eligible
+        f = whole if whole is not None else fill(roles, window)
+    else:
+        opens = roles.opens_after(as_of) + ONE_DAY
+        window = eligible[bisect_left(eligible, opens, key=_earned_on):]  # in date order
+        f = whole if whole is not None and len(window) == len(eligible) else fill(roles, window)
     missing = f.missing_total(roles)
     missing_core = f.missing_core(roles)
     gaps = _gaps(roles, f)
@@ -173,7 +210,7 @@ def _in_progress(roles: Roles, eligible: list, as_of: date) -> PathwayResult:
     )
     return PathwayResult(
         card=card, as_of=as_of, status=IN_PROGRESS, awarded_on=None,
-        counted=_counted(roles, window, f), missing_core=missing_core, groups=gaps,
+        window=tuple(window), filling=f, roles=roles, missing_core=missing_core, groups=gaps,
         missing_total=missing, window_opens=opens, periods=(), maintenance=None,
         lapsed_on=None, permanent_on=None, forecast=forecast,
     )
@@ -181,23 +218,62 @@ def _in_progress(roles: Roles, eligible: list, as_of: date) -> PathwayResult:
 
 def _deadline(roles: Roles, window: list, missing: int) -> tuple[date | None, tuple[str, ...]]:
     """The last day on which earning what is missing still completes the card: the day
-    before the first credential whose leaving the window would leave more to earn."""
-    years = roles.card.window_years
-    i, n = 0, len(window)
+    before the first credential whose leaving the window would leave more to earn.
+
+    Entries leave in groups by their last day in the window, not by their earned_on:
+    across 29 February two earned_on days can leave together (with a 1-year window the
+    entries of 2020-02-29 and 2020-03-01 both leave after 2021-02-28). The window's
+    counts are kept as entries leave; only groups that overlap need a fresh filling."""
+    kinds, caps, need, ncore = roles._kind, roles.caps, roles.need, len(roles.core)
+    last_day = roles.last_day
+    n = len(window)
+    codes = [e.credential for e in window]
+    ends = [last_day(e.earned_on) for e in window]
+    held: dict[str, int] = {}
+    for c in codes:
+        held[c] = held.get(c, 0) + 1
+    avail = [0] * len(caps)
+    core_have = 0
+    overlapping = False
+    for c in held:
+        k = kinds[c]
+        if k == CORE:
+            core_have += 1
+        elif k == MULTI:
+            overlapping = True
+        else:
+            avail[k] += 1
+    distinct = len(held)
+    i = 0
     while i < n:
-        day = window[i].earned_on
+        last = ends[i]
         j = i
-        while j < n and window[j].earned_on == day:
+        while j < n and ends[j] == last:
+            c = codes[j]
             j += 1
-        if fill(roles, window[j:]).missing_total(roles) > missing:
-            return last_day_in_window(day, years), tuple(e.credential for e in window[i:j])
+            h = held[c] - 1
+            held[c] = h
+            if h:
+                continue
+            distinct -= 1
+            k = kinds[c]
+            if k == CORE:
+                core_have -= 1
+            elif k != MULTI:
+                avail[k] -= 1
+        if overlapping:
+            now = fill(roles, window[j:]).missing_total(roles)
+        else:
+            gaps = sum(c - a for a, c in zip(avail, caps) if a < c)
+            now = max(need - distinct, ncore - core_have + gaps)
+        if now > missing:
+            return last, tuple(e.credential for e in window[i:j])
         i = j
     return None, ()
 
 
 def _awarded(roles: Roles, award, mcs: list, as_of: date) -> PathwayResult:
     card = roles.card
-    counted = _counted(roles, award.window, award.fill)
     counted_ids = {e.id for e in award.window}
     periods: list[PeriodResult] = []
     status, current, lapsed_on, permanent_on, forecast = ACTIVE, None, None, None, None
@@ -228,7 +304,8 @@ def _awarded(roles: Roles, award, mcs: list, as_of: date) -> PathwayResult:
     if status == ACTIVE and current is None:
         status, permanent_on = PERMANENT, start  # the day after the last period, or D
     return PathwayResult(
-        card=card, as_of=as_of, status=status, awarded_on=award.on, counted=counted,
+        card=card, as_of=as_of, status=status, awarded_on=award.on, window=award.window,
+        filling=award.fill, roles=roles,
         missing_core=(), groups=_gaps(roles, award.fill), missing_total=0,
         window_opens=window_opens(award.on, card.window_years) if card.window_years else None,
         periods=tuple(periods), maintenance=current, lapsed_on=lapsed_on,

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
 
 from .model import DistrictRules, Lane
 
 
-@dataclass(frozen=True, slots=True)
-class Salary:
+class Salary(NamedTuple):
     district: DistrictRules
     microcredentials: int            # active micro-credential entries earned by as_of
     credits: Decimal

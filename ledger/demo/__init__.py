@@ -36,6 +36,8 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from pathways import add_years
+
 from .. import audit, engine
 from ..catalog import load_catalog
 from ..models import (
@@ -181,13 +183,6 @@ VOID_STORIES = (
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February in a common year
-        return d.replace(year=d.year + years, day=28)
 
 
 def add_months(d: date, months: int) -> date:

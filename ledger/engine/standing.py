@@ -54,7 +54,7 @@ def standing(
     cards = rulebook.pathways + (rules.pathways if rules is not None else ())
     evaluator = evaluator or PathwayEvaluator(cards)
     facts = [v.entry for v in valued]
-    results = tuple(evaluator.evaluate(card, facts, as_of) for card in cards)
+    results = evaluator.evaluate_all(cards, facts, as_of)
     pay = salary(rules, facts, results, as_of) if rules is not None else None
     return Standing(rulebook, as_of, tuple(valued), tuple(progress), results, pay)
 

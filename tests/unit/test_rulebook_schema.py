@@ -88,10 +88,31 @@ def with_pathway(**changes):
 def test_the_whole_format_loads_pathways_and_districts_included():
     doc = with_pathway()
     doc["districts"] = [{"code": "JUAB", "name": "Juab", "salary_credits_per_mc": 0.5,
-                         "lanes": [{"name": "BA", "min_credits": 0}], "pathways": [dict(PATHWAY, code="JUAB-TL")]}]
+                         "lanes": [{"name": "BA", "min_credits": 0}, {"name": "Rank 2", "min_credits": 30}],
+                         "pathways": [dict(PATHWAY, code="JUAB-TL")]}]
     data = validate_rulebook(doc)
     assert data["pathways"][0]["maintenance"][1]["tags"] == ["leadership"]
     assert data["districts"][0]["pathways"][0]["code"] == "JUAB-TL"
+
+
+@pytest.mark.parametrize("change, path", [
+    ({"electives": [{"choose": 2, "from": ["A", "C"]}]}, "pathways[0].electives[0].choose"),  # A is core
+    ({"required_count": 6}, "pathways[0].required_count"),  # the card names 5 credentials
+    ({"maintenance": [{"years": 3, "required_count": 1, "from": ["C"], "tags": ["x"]}]},
+     "pathways[0].maintenance[0].from"),
+    ({"maintenance": [{"years": 3, "required_count": 2, "from": ["C"]}]}, "pathways[0].maintenance[0].required_count"),
+])
+def test_a_card_that_can_never_be_earned_or_kept_is_refused(change, path):
+    assert path in errors_of(with_pathway(**change))
+
+
+def test_a_district_card_must_name_one_of_its_lanes():
+    doc = deepcopy(samples.TN)
+    doc["districts"] = [{"code": "JUAB", "name": "Juab", "lanes": [{"name": "BA", "min_credits": 0}],
+                         "pathways": [dict(PATHWAY, code="JUAB-TL")]}]
+    assert "districts[0].pathways[0].effects.salary_lane" in errors_of(doc)
+    doc["districts"][0]["lanes"] = []  # no schedule: any lane name is taken as it is
+    validate_rulebook(doc)
 
 
 def test_a_required_count_below_core_plus_choices_is_refused():
