@@ -241,4 +241,54 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-APPEND_ONLY_TABLES = ("entries", "voids", "audit_events")
+class Employment(db.Model):
+    """An educator's employment by a district, from `started_on` to `ended_on`
+    (inclusive; open while null). The educator's current district is
+    `educators.district_id`; this keeps the history. Entries belong to the educator, so a
+    move between districts keeps the ledger whole."""
+
+    __tablename__ = "employments"
+    __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="period_order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    district: Mapped[District] = relationship(lazy="joined")
+
+
+class SalaryRun(db.Model):
+    """One run of a district's salary credits for payroll. Append-only: a run is never
+    changed; running again makes a new run."""
+
+    __tablename__ = "salary_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    pay_date: Mapped[date] = mapped_column(Date)
+    run_by: Mapped[str] = mapped_column(String(200))
+    run_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    rulebook_version: Mapped[int] = mapped_column(Integer)
+    district: Mapped[District] = relationship(lazy="joined")
+    rows: Mapped[list[SalaryRunRow]] = relationship(order_by="SalaryRunRow.id", lazy="selectin")
+
+
+class SalaryRunRow(db.Model):
+    __tablename__ = "salary_run_rows"
+    __table_args__ = (UniqueConstraint("run_id", "educator_id"),
+                      CheckConstraint("credits_new >= 0", name="credits_new_not_negative"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("salary_runs.id"))
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
+    license_number: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(201))
+    credits_total: Mapped[Decimal] = mapped_column(Units)
+    credits_new: Mapped[Decimal] = mapped_column(Units)
+    lane: Mapped[str | None] = mapped_column(String(100))
+    lane_changed: Mapped[bool] = mapped_column(Boolean)
+    base_salary_pct: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    designations: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+APPEND_ONLY_TABLES = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows")

@@ -71,18 +71,6 @@ class Roles:
         k = self._kind[entry.credential] = NONE if not r else r[0] if len(r) == 1 else MULTI
         return k
 
-    def eligible(self, entries: Sequence) -> list:
-        """The entries whose credential has a role on this card, in their order."""
-        memo, of = self._memo, self.of
-        out = []
-        for e in entries:
-            r = memo.get(e.credential)
-            if r is None:
-                r = of(e)
-            if r:
-                out.append(e)
-        return out
-
     def of(self, entry) -> tuple[int, ...]:
         """(CORE,) for a core credential, the groups it can fill, or () if neither."""
         code = entry.credential

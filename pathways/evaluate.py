@@ -133,9 +133,15 @@ class PathwayEvaluator:
         """`entries`: the educator's active entries in (earned_on, id) order."""
         return self.evaluate_all((card,), entries, as_of)[0]
 
-    def evaluate_all(self, cards: Sequence[RoleCard], entries: Sequence, as_of: date) -> tuple[PathwayResult, ...]:
-        """Every card for one educator; `entries` in (earned_on, id) order."""
-        mcs = [e for e in entries if e.credential is not None and e.earned_on <= as_of]
+    def evaluate_all(self, cards: Sequence[RoleCard], entries: Sequence, as_of: date,
+                     *, microcredentials_by_as_of: bool = False) -> tuple[PathwayResult, ...]:
+        """Every card for one educator; `entries` in (earned_on, id) order. A caller that
+        passes only micro-credential entries earned by `as_of` says so with
+        `microcredentials_by_as_of=True` and saves a pass."""
+        if microcredentials_by_as_of:
+            mcs = entries
+        else:
+            mcs = [e for e in entries if e.credential is not None and e.earned_on <= as_of]
         out = []
         for card in cards:
             roles = self.roles(card)
@@ -181,6 +187,7 @@ def _counted(roles: Roles, window: Sequence, f: Fill) -> tuple[Counted, ...]:
 
 
 _earned_on = attrgetter("earned_on")
+_new = tuple.__new__
 
 
 def _gaps(roles: Roles, f: Fill) -> tuple[GroupGap, ...]:
@@ -204,16 +211,12 @@ def _in_progress(roles: Roles, eligible: list, as_of: date, whole: Fill | None =
     by, falls_out = None, ()
     if years is not None and window:
         by, falls_out = _deadline(roles, window, missing)
-    forecast = Forecast(
-        needed=missing, by=by, core=missing_core,
-        groups=tuple(g for g in gaps if g.missing), falls_out=falls_out,
-    )
-    return PathwayResult(
-        card=card, as_of=as_of, status=IN_PROGRESS, awarded_on=None,
-        window=tuple(window), filling=f, roles=roles, missing_core=missing_core, groups=gaps,
-        missing_total=missing, window_opens=opens, periods=(), maintenance=None,
-        lapsed_on=None, permanent_on=None, forecast=forecast,
-    )
+    forecast = _new(Forecast, (missing, by, missing_core, tuple([g for g in gaps if g[2] < g[1]]), falls_out, None))
+    # positional, in PathwayResult's field order: a standing makes one per card
+    return _new(PathwayResult, (
+        card, as_of, IN_PROGRESS, None, tuple(window), f, roles, missing_core, gaps, missing, opens,
+        (), None, None, None, forecast,
+    ))
 
 
 def _deadline(roles: Roles, window: list, missing: int) -> tuple[date | None, tuple[str, ...]]:
@@ -267,15 +270,19 @@ def _deadline(roles: Roles, window: list, missing: int) -> tuple[date | None, tu
             gaps = sum(c - a for a, c in zip(avail, caps) if a < c)
             now = max(need - distinct, ncore - core_have + gaps)
         if now > missing:
-            return last, tuple(e.credential for e in window[i:j])
+            return last, tuple(dict.fromkeys(e.credential for e in window[i:j]))
         i = j
     return None, ()
 
 
 def _awarded(roles: Roles, award, mcs: list, as_of: date) -> PathwayResult:
     card = roles.card
-    counted_ids = {e.id for e in award.window}
     periods: list[PeriodResult] = []
+    if card.maintenance:
+        # every micro-credential from the award day on that was not counted toward it
+        counted_ids = {e.id for e in award.window}
+        first = bisect_left(mcs, award.on, key=_earned_on)
+        later = [e for e in mcs[first:] if e.id not in counted_ids]
     status, current, lapsed_on, permanent_on, forecast = ACTIVE, None, None, None, None
     start = award.on
     for number, period in enumerate(card.maintenance, 1):
@@ -283,11 +290,10 @@ def _awarded(roles: Roles, award, mcs: list, as_of: date) -> PathwayResult:
         if status != ACTIVE or current is not None:
             periods.append(PeriodResult(number, start, end, period, (), UPCOMING))
         else:
-            inside = tuple(
-                e for e in mcs
-                if start <= e.earned_on <= end and e.id not in counted_ids
-                and period.admits(e.credential, e.tags)
-            )
+            inside = tuple([
+                e for e in later
+                if start <= e.earned_on <= end and (period.open or period.admits(e.credential, e.tags))
+            ])
             if as_of <= end:
                 pr = PeriodResult(number, start, end, period, inside,
                                   MET if len(inside) >= period.required_count else OPEN)

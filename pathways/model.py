@@ -31,6 +31,11 @@ class Period:
     from_: frozenset[str] | None = None
     tags: frozenset[str] | None = None
 
+    @property
+    def open(self) -> bool:
+        """Any micro-credential counts (the period names no `from` or `tags`)."""
+        return self.from_ is None and self.tags is None
+
     def admits(self, credential: str | None, tags: frozenset[str]) -> bool:
         if self.from_ is None and self.tags is None:
             return True

@@ -53,9 +53,9 @@ def standing(
     rules = rulebook.district(district)
     cards = rulebook.pathways + (rules.pathways if rules is not None else ())
     evaluator = evaluator or PathwayEvaluator(cards)
-    facts = [v.entry for v in valued]
-    results = evaluator.evaluate_all(cards, facts, as_of)
-    pay = salary(rules, facts, results, as_of) if rules is not None else None
+    mcs = [v.entry for v in valued if v.entry.credential is not None]  # earned by as_of
+    results = evaluator.evaluate_all(cards, mcs, as_of, microcredentials_by_as_of=True)
+    pay = salary(rules, mcs, results, as_of) if rules is not None else None
     return Standing(rulebook, as_of, tuple(valued), tuple(progress), results, pay)
 
 

@@ -307,6 +307,28 @@ def test_forecast_skips_an_oldest_credential_earned_again_later():
     assert r.forecast.by == d("2023-05-31") and r.forecast.falls_out == ("Y",)
 
 
+def test_forecast_with_overlapping_groups_sees_a_leaving_that_breaks_the_matching():
+    # After B leaves, every plain count is still met (A for groups 0 and 1, C and D for
+    # group 2, 3 distinct of the 3 elective places) but A cannot fill two groups.
+    c = card(core=("X",), electives=(Group(1, from_=from_("A", "B")), Group(1, from_=from_("A", "B")),
+                                      Group(1, from_=from_("C", "D"))), window_years=3)
+    entries = [mc("B", "2020-01-10"), mc("A", "2020-03-01"), mc("C", "2020-04-01"), mc("D", "2020-05-01")]
+    r = evaluate(c, entries, d("2021-01-01"))
+    assert (r.forecast.needed, r.forecast.core) == (1, ("X",))
+    assert r.forecast.by == d("2023-01-09") and r.forecast.falls_out == ("B",)
+
+
+def test_forecast_with_overlapping_groups_sees_a_leaving_the_matching_absorbs():
+    # When B leaves, A (fit for both groups) moves into group 0: nothing more is missing
+    # until C leaves too.
+    c = card(core=("X",), electives=(Group(1, from_=from_("A", "B")), Group(1, from_=from_("A", "C"))),
+             window_years=3)
+    entries = [mc("B", "2020-01-10"), mc("C", "2020-03-01"), mc("A", "2020-05-01")]
+    r = evaluate(c, entries, d("2021-01-01"))
+    assert (r.forecast.needed, r.forecast.core) == (1, ("X",))
+    assert r.forecast.by == d("2023-02-28") and r.forecast.falls_out == ("C",)
+
+
 def test_forecast_names_everything_leaving_on_the_same_day_across_29_february():
     # With a 1-year window the entries of 2020-02-29 and 2020-03-01 both leave after
     # 2021-02-28 (the window ending 2021-03-01 opens on 2020-03-02).
