@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -164,12 +165,32 @@ class PathwaySchema(Schema):
             raise ValidationError({"electives": errors})
         groups = data.get("electives") or []
         if groups and all(g.get("from_") is not None for g in groups):
+            if not _groups_fillable(core, groups):
+                raise ValidationError(
+                    "these groups can never all be filled at once: they share too few credentials",
+                    "electives",
+                )
             pool = set(core).union(*(g["from_"] for g in groups))
             if (data.get("required_count") or floor) > len(pool):
                 raise ValidationError(
                     f"can never be reached: the card names {len(pool)} credentials",
                     "required_count",
                 )
+
+
+class _Code(NamedTuple):
+    credential: str
+    tags: frozenset = frozenset()
+
+
+def _groups_fillable(core: list, groups: list[dict]) -> bool:
+    """Whether list groups can all take their `choose` at once (a credential fills one
+    group at most): the pathway engine's own matching over every credential they name."""
+    card = cards.RoleCard(code="check", name="check", core=tuple(core), electives=tuple(
+        cards.Group(g["choose"], frozenset(g["from_"])) for g in groups))
+    names = dict.fromkeys(c for g in groups for c in g["from_"])
+    filling = cards.fill(cards.Roles(card), [_Code(c) for c in names])
+    return filling.filled == tuple(g["choose"] for g in groups)
 
 
 class LaneSchema(Schema):

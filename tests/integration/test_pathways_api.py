@@ -3,7 +3,6 @@ section 2, "Pathway award" to "Salary credits", and the standing answer's `pathw
 `salary`)."""
 
 from copy import deepcopy
-from datetime import date
 
 import pytest
 

@@ -98,6 +98,9 @@ def test_the_whole_format_loads_pathways_and_districts_included():
 @pytest.mark.parametrize("change, path", [
     ({"electives": [{"choose": 2, "from": ["A", "C"]}]}, "pathways[0].electives[0].choose"),  # A is core
     ({"required_count": 6}, "pathways[0].required_count"),  # the card names 5 credentials
+    # each group alone can be filled, not all three at once: C fills one group at most
+    ({"electives": [{"choose": 1, "from": ["C"]}, {"choose": 1, "from": ["C"]}, {"choose": 1, "from": ["D", "E"]}],
+      "required_count": None}, "pathways[0].electives"),
     ({"maintenance": [{"years": 3, "required_count": 1, "from": ["C"], "tags": ["x"]}]},
      "pathways[0].maintenance[0].from"),
     ({"maintenance": [{"years": 3, "required_count": 2, "from": ["C"]}]}, "pathways[0].maintenance[0].required_count"),
