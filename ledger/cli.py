@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import io
 import sys
 from datetime import date
 
@@ -109,6 +110,116 @@ def renewal_report(state, as_of):
             click.echo(f"{educator_id},{license_type},{earned.normalize():f},{status}")
     except LedgerError as exc:
         _fail(exc)
+
+
+@ledger.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "openbadges"]), default=None,
+              help="default: openbadges for .json and .jsonl files, else csv")
+@click.option("--partial", is_flag=True, help="keep the good rows when some are bad")
+@click.option("--dry-run", is_flag=True, help="check every row, record nothing")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
+              help="write the whole report as JSON here")
+def import_file(path, fmt, partial, dry_run, report_path):
+    """Import a CSV or Open Badges file into the ledger, in one transaction, with a
+    progress bar. Exit status 1 when the file or a row is refused (nothing recorded
+    unless --partial)."""
+    import json
+    import os
+
+    from . import imports
+
+    fmt = fmt or ("openbadges" if path.lower().endswith((".json", ".jsonl")) else "csv")
+    today = date.today()
+    size = os.path.getsize(path)
+    with click.progressbar(length=size, label=f"importing {os.path.basename(path)}", file=sys.stderr,
+                           show_pos=False, show_percent=True) as bar:
+        def lines():
+            # Stream the file; move the bar by the bytes read so far every 2,000 lines.
+            bar.pos = 0
+            with open(path, "rb") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                for n, line in enumerate(text, 1):
+                    if n % 2000 == 0:
+                        bar.update(raw.tell() - bar.pos)
+                    yield line
+            bar.update(size - bar.pos)
+
+        if fmt == "csv":
+            open_rows = imports.csv_rows(lines, today)
+        else:
+            try:
+                with open(path, encoding="utf-8-sig") as f:
+                    content = f.read()
+            except UnicodeDecodeError:
+                click.echo("error: the file is not UTF-8 text", err=True)
+                sys.exit(1)
+            open_rows = imports.badge_rows(content, today)
+            bar.update(size)
+        try:
+            report = imports.run_import(db.session, cli_principal(), open_rows, fmt=fmt, partial=partial,
+                                        dry_run=dry_run)
+        except LedgerError as exc:
+            _fail(exc)
+    result = report.as_dict()
+    if report_path:
+        with open(report_path, "w") as f:
+            json.dump(result, f, indent=2)
+    verb = "would record" if dry_run else "recorded" if report.committed else "recorded nothing:"
+    click.echo(f"{verb} {report.accepted} accepted, {report.duplicates} duplicates, {report.rejected} rejected "
+               f"of {report.rows} rows" + (f"; new badges in the catalog: {', '.join(report.credentials_added)}"
+                                           if report.credentials_added else ""))
+    for e in report.errors[:50]:
+        click.echo(f"  row {e['row']} {e['field']}: {e['message']}", err=True)
+    if len(report.errors) > 50:
+        click.echo(f"  ... and {len(report.errors) - 50} more (--report FILE writes them all)", err=True)
+    sys.exit(0 if report.status == 200 else 1)
+
+
+@ledger.command("salary-run")
+@click.option("--district", required=True, help="district code")
+@click.option("--pay-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), help="write the run's CSV here")
+def salary_run(district, pay_date, csv_path):
+    """Make a salary run for a district's current employees and print its summary."""
+    from . import salary_runs
+
+    try:
+        run = salary_runs.create_run(db.session, cli_principal(), district, pay_date.date())
+    except LedgerError as exc:
+        _fail(exc)
+    if csv_path:
+        with open(csv_path, "w", newline="") as f:
+            f.writelines(salary_runs.run_csv(run))
+    changes = sum(r.lane_changed for r in run.rows)
+    raises = sum(1 for r in run.rows if r.base_salary_pct)
+    new = sum(r.credits_new for r in run.rows)
+    click.echo(f"salary run {run.id} for {run.district.code} on {run.pay_date}: {len(run.rows)} employees, "
+               f"{new:f} new credits, {changes} lane changes, {raises} with a designation raise")
+
+
+@ledger.command("export")
+@click.option("--district", required=True, help="district code")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+def export(district, out_dir, as_of):
+    """Write a district's educators, entries and standing as CSV files and one JSON file."""
+    import json
+    import os
+
+    from . import district_data
+
+    day = as_of.date() if as_of else date.today()
+    os.makedirs(out_dir, exist_ok=True)
+    try:
+        for table in district_data.TABLES:
+            with open(os.path.join(out_dir, f"{district}-{table}.csv"), "w", newline="") as f:
+                f.writelines(district_data.export_csv(db.session, cli_principal(), district, table, day))
+        with open(os.path.join(out_dir, f"{district}-export.json"), "w") as f:
+            json.dump(district_data.export_json(db.session, cli_principal(), district, day), f, default=str)
+    except LedgerError as exc:
+        _fail(exc)
+    click.echo(f"wrote {district} educators, entries and standing to {out_dir}")
 
 
 def init_app(app):

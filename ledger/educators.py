@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit
 from .errors import Conflict, Forbidden, Invalid
-from .models import District, Educator, License, State
+from .models import District, Educator, Employment, License, State, utcnow
 from .rulebooks import engine_rulebook, newest_version
 from .scopes import DISTRICT_HR, STATE_OFFICE, Principal
 
@@ -69,6 +69,10 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
     for lic, lic_state in license_rows:
         session.add(License(educator_id=educator.id, state_id=lic_state.id, type=lic["type"],
                             cycle_start=lic["cycle_start"], cycle_end=lic["cycle_end"]))
+    if district is not None:
+        session.add(Employment(educator_id=educator.id, district_id=district.id,
+                               started_on=data.get("employed_since") or utcnow().date(),
+                               recorded_by=principal.actor))
     session.flush()
     audit.record(session, principal.actor, "create_educator", "educator", educator.id,
                  {"license_number": educator.license_number, "state": state.code})

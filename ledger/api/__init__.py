@@ -141,12 +141,12 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app):
-    from . import routes
+    from . import payroll, routes
 
     app.url_map.converters["id"] = IdConverter
     api = Api(app)
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    for bp in routes.blueprints:
+    for bp in routes.blueprints + payroll.blueprints:
         api.register_blueprint(bp, url_prefix=PREFIX)
     app.extensions["ledger_api"] = api
 

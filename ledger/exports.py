@@ -1,0 +1,53 @@
+"""Writing CSV that a spreadsheet cannot turn against its reader.
+
+Python's `csv` module quotes, but a quoted `=HYPERLINK(...)` still runs in a spreadsheet.
+Every cell of every export goes through `safe_cell`: a text that begins with `=`, `+`,
+`-`, `@`, a tab or a carriage return gets a leading apostrophe, which spreadsheets show
+as text. Numbers are written as numbers (a negative number is not a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(DANGEROUS):
+        return "'" + text
+    return text
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV text, a line at a time (for streaming responses and files)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells) -> str:
+        writer.writerow([safe_cell(c) for c in cells])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(header)
+    for row in rows:
+        yield line(row)
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
+    return "".join(csv_lines(header, rows))

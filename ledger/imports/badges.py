@@ -1,0 +1,202 @@
+"""Open Badges imports: 2.0 Assertions (badge and issuer embedded) and 3.0
+OpenBadgeCredentials, one, a JSON list, or JSON Lines. The assertion or credential `id`
+is the entry's `external_id`; `issuedOn` / `validFrom` its `earned_on`. The educator is
+found by `licenseNumber` (3.0 `credentialSubject`) or by email, plain or hashed
+(`sha256$<hex>` of the email followed by the assertion's `salt`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+from ..engine import MICROCREDENTIAL
+from .rows import Badge, Row, check_text, check_url, parse_date
+
+MAX_DEPTH = 32
+
+
+class BadgeFileError(Exception):
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(m for _, m in errors))
+        self.errors = errors
+
+
+def documents(text: str) -> list[tuple[int, object]]:
+    """(row number, parsed JSON) for each assertion: a JSON object, a list of them, or
+    JSON Lines (one per line, numbered by line)."""
+    if not text.strip():
+        raise BadgeFileError([("file", "the file is empty")])
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise BadgeFileError([("file", "the JSON is nested too deeply")]) from None
+    except json.JSONDecodeError as whole_error:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(lines) < 2:
+            raise BadgeFileError([("file", f"not JSON: {whole_error.msg} at line {whole_error.lineno}")]) from None
+        out = []
+        for n, line in lines:
+            try:
+                out.append((n, json.loads(line)))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                out.append((n, _Unreadable(str(getattr(exc, "msg", "nested too deeply")))))
+        return out
+    if isinstance(data, list):
+        if not data:
+            raise BadgeFileError([("file", "the list holds no assertions")])
+        return list(enumerate(data, 1))
+    return [(1, data)]
+
+
+class _Unreadable:
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _types(obj) -> set[str]:
+    t = obj.get("type") if isinstance(obj, dict) else None
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+def _text(obj, key) -> str | None:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def rows(text: str, today: date) -> Iterator[Row]:
+    for number, doc in documents(text):
+        row = Row(number, kind=MICROCREDENTIAL)
+        if isinstance(doc, _Unreadable):
+            row.error("row", f"not JSON: {doc.message}")
+        elif not isinstance(doc, dict):
+            row.error("row", "is not a JSON object (an Assertion or an OpenBadgeCredential)")
+        elif "OpenBadgeCredential" in _types(doc) or "AchievementCredential" in _types(doc):
+            _credential(row, doc, today)
+        elif "Assertion" in _types(doc) or "recipient" in doc:
+            _assertion(row, doc, today)
+        else:
+            row.error("type", "is neither an Open Badges 2.0 Assertion nor a 3.0 OpenBadgeCredential")
+        yield row
+
+
+def _identity(row: Row, identity: str | None, hashed, salt) -> None:
+    if not identity:
+        row.error("recipient", "the badge names no recipient")
+        return
+    if hashed is True or identity.lower().startswith(("sha256$", "md5$")):
+        algorithm, _, digest = identity.partition("$")
+        if algorithm.lower() != "sha256" or not digest:
+            row.error("recipient", f"a recipient hashed with {algorithm!r} cannot be matched (only sha256)")
+            return
+        row.email_hash = (digest.lower(), salt if isinstance(salt, str) else "")
+    else:
+        row.email = identity.strip().lower()
+
+
+def _assertion(row: Row, doc: dict, today: date) -> None:
+    row.external_id = check_text(row, "id", _text(doc, "id"), 500)
+    if row.external_id is None and not row.errors:
+        row.error("id", "the assertion has no id")
+    recipient = doc.get("recipient")
+    if not isinstance(recipient, dict):
+        row.error("recipient", "the badge names no recipient")
+    else:
+        kind = (_text(recipient, "type") or "email").lower()
+        if kind != "email":
+            row.error("recipient", f"a recipient identified by {kind!r} cannot be matched (use email)")
+        else:
+            _identity(row, _text(recipient, "identity"), recipient.get("hashed"), recipient.get("salt"))
+    issued = _text(doc, "issuedOn")
+    if not issued:
+        row.error("issuedOn", "is required")
+    else:
+        row.earned_on, problem = parse_date(issued, today)
+        if problem:
+            row.error("issuedOn", problem)
+    badge = doc.get("badge")
+    if not isinstance(badge, dict):
+        row.error("badge", "the badge must be embedded (an object with id, name and issuer)")
+    else:
+        issuer = badge.get("issuer")
+        row.badge = _badge(row, "badge", badge, issuer, tags=badge.get("tags"))
+    evidence = doc.get("evidence")
+    if isinstance(evidence, list) and evidence:
+        evidence = evidence[0]
+    if isinstance(evidence, dict):
+        evidence = _text(evidence, "id")
+    row.evidence_url = check_url(row, "evidence", evidence if isinstance(evidence, str) else None)
+
+
+def _credential(row: Row, doc: dict, today: date) -> None:
+    row.external_id = check_text(row, "id", _text(doc, "id"), 500)
+    if row.external_id is None and not row.errors:
+        row.error("id", "the credential has no id")
+    subject = doc.get("credentialSubject")
+    if not isinstance(subject, dict):
+        row.error("credentialSubject", "the credential names no recipient")
+        return
+    license_number = subject.get("licenseNumber")
+    if isinstance(license_number, str) and license_number.strip():
+        row.license_number = check_text(row, "licenseNumber", license_number, 40)
+        state = subject.get("licenseState") or subject.get("state")
+        if isinstance(state, str) and len(state.strip()) == 2:
+            row.state = state.strip().upper()
+    else:
+        identifiers = subject.get("identifier")
+        if isinstance(identifiers, dict):
+            identifiers = [identifiers]
+        email = None
+        for ident in identifiers if isinstance(identifiers, list) else []:
+            if isinstance(ident, dict) and (_text(ident, "identityType") or "").lower() in ("emailaddress", "email"):
+                email = ident
+                break
+        if email is None:
+            row.error("recipient", "the badge names no recipient (licenseNumber or an emailAddress identifier)")
+        else:
+            _identity(row, _text(email, "identityHash"), email.get("hashed"), email.get("salt"))
+    issued = _text(doc, "validFrom") or _text(doc, "issuanceDate") or _text(doc, "awardedDate")
+    if not issued:
+        row.error("validFrom", "is required")
+    else:
+        row.earned_on, problem = parse_date(issued, today)
+        if problem:
+            row.error("validFrom", problem)
+    achievement = subject.get("achievement")
+    if not isinstance(achievement, dict):
+        row.error("achievement", "the credential carries no achievement")
+    else:
+        row.badge = _badge(row, "achievement", achievement, achievement.get("creator") or doc.get("issuer"),
+                           tags=achievement.get("tag"))
+    evidence = doc.get("evidence")
+    if isinstance(evidence, list) and evidence:
+        evidence = evidence[0]
+    if isinstance(evidence, dict):
+        evidence = _text(evidence, "id")
+    row.evidence_url = check_url(row, "evidence", evidence if isinstance(evidence, str) else None)
+
+
+def _badge(row: Row, where: str, badge: dict, issuer, tags) -> Badge | None:
+    badge_id = check_text(row, f"{where}.id", _text(badge, "id"), 500)
+    name = check_text(row, f"{where}.name", _text(badge, "name"), 300)
+    if badge_id is None:
+        row.error(f"{where}.id", "is required")
+    if name is None:
+        row.error(f"{where}.name", "is required")
+    if isinstance(issuer, str):
+        issuer_id, issuer_name = issuer, issuer
+    elif isinstance(issuer, dict):
+        issuer_id = _text(issuer, "id") or _text(issuer, "url") or _text(issuer, "name")
+        issuer_name = _text(issuer, "name") or issuer_id
+    else:
+        issuer_id = issuer_name = None
+    if not issuer_id:
+        row.error(f"{where}.issuer", "is required")
+    if badge_id is None or name is None or not issuer_id:
+        return None
+    tag_list = [t.strip().lower()[:50] for t in tags if isinstance(t, str) and t.strip()] if isinstance(tags, list) else []
+    return Badge(badge_id, name, issuer_id[:500], (issuer_name or issuer_id)[:200], sorted(set(tag_list)))
