@@ -158,6 +158,7 @@ class Ledger:
             "last_name": kw.pop("last_name", f"Teacher{n}"),
             "email": kw.pop("email", None),
             "district": district,
+            "employed_since": kw.pop("employed_since", None),
             "licenses": licenses if licenses is not None else [
                 {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)}
             ],

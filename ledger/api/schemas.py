@@ -39,6 +39,8 @@ class EducatorIn(Schema):
     last_name = fields.String(required=True, validate=NAME)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    employed_since = fields.Date(load_default=None, allow_none=True, validate=DATES,
+                                 metadata={"description": "when the district employment began (default today)"})
     licenses = fields.List(fields.Nested(LicenseIn), load_default=list, validate=validate.Length(max=20))
 
 
