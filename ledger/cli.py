@@ -150,11 +150,9 @@ def import_file(path, fmt, partial, dry_run, report_path):
         else:
             try:
                 with open(path, encoding="utf-8-sig") as f:
-                    content = f.read()
-            except UnicodeDecodeError:
-                click.echo("error: the file is not UTF-8 text", err=True)
-                sys.exit(1)
-            open_rows = imports.badge_rows(content, today)
+                    open_rows = imports.badge_rows(f.read(), today)
+            except UnicodeDecodeError as exc:  # reported like any unreadable file
+                open_rows = imports.unreadable_rows([("file", imports.not_utf8(exc, fmt))])
             bar.update(size)
         try:
             report = imports.run_import(db.session, cli_principal(), open_rows, fmt=fmt, partial=partial,

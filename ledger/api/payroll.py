@@ -63,7 +63,12 @@ class ImportReportOut(Schema):
     "application/json": {"schema": {"type": "object"}},
 }})
 @imports.response(200, ImportReportOut)
-@imports.alt_response(422, schema=ImportReportOut, description="bad rows (without partial) or an unreadable file: nothing recorded")
+@imports.doc(responses={"422": {
+    "description": "bad rows (without partial) or an unreadable file: the report, nothing recorded; "
+                   "or a bad query parameter: an error",
+    "content": {"application/json": {"schema": {"oneOf": [
+        {"$ref": "#/components/schemas/ImportReportOut"}, {"$ref": "#/components/schemas/ErrorOut"}]}}},
+}})
 @imports.alt_response(413, response="DEFAULT_ERROR")
 def post_import(query):
     body = request.get_data(cache=False)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
@@ -74,10 +79,11 @@ def post_import(query):
     else:
         try:
             text = body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return error_response(422, "the file is not UTF-8 text",
-                                  {"file": ["is not UTF-8 text"]})
-        open_rows = import_service.badge_rows(text, day)
+        except UnicodeDecodeError as exc:
+            # The same report as any other file that cannot be read (as for CSV).
+            open_rows = import_service.unreadable_rows([("file", import_service.not_utf8(exc, "openbadges"))])
+        else:
+            open_rows = import_service.badge_rows(text, day)
     report = import_service.run_import(db.session, g.principal, open_rows, fmt=query["format"],
                                        partial=query["partial"], dry_run=query["dry_run"])
     return report.as_dict(), report.status

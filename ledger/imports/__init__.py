@@ -10,7 +10,8 @@ rows of the same file as recorded, and the end decides between commit and rollba
 Idempotent as ledgers are: an `external_id` records at most once. Sent again with the
 same content it is a duplicate (counted, not an error); with different content it is a
 conflict named in the report. A row without `external_id` for a credential the educator
-already holds with the same `earned_on` is a duplicate too. Two imports of the same file
+already holds with the same `earned_on`, or for an activity already recorded with the same
+content, is a duplicate too. Two imports of the same file
 at once: the database's unique keys let one win; the other is run again from the start
 and finds its rows already there.
 """
@@ -78,6 +79,21 @@ class FileProblem(Exception):
     def __init__(self, errors: list[tuple[str, str]]):
         super().__init__("; ".join(m for _, m in errors))
         self.errors = errors
+
+
+def not_utf8(exc: UnicodeDecodeError, fmt: str) -> str:
+    """What a clerk is told about a file in another encoding (Latin-1, Windows-1252...)."""
+    save_as = "CSV UTF-8" if fmt == "csv" else "UTF-8 text"
+    return (f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be read); "
+            f"save it as {save_as} and send it again")
+
+
+def unreadable_rows(errors: list[tuple[str, str]]) -> Callable[[], Iterator[Row]]:
+    """Rows of a file already known to be unreadable: the import reports `errors`."""
+    def rows():
+        raise FileProblem(errors)
+        yield  # a generator, like the others
+    return rows
 
 
 def csv_rows(open_text: Callable[[], Iterable[str]], today: date) -> Callable[[], Iterator[Row]]:
@@ -152,10 +168,7 @@ class _Import:
             return self._file_problem(exc.errors)
         except UnicodeDecodeError as exc:
             session.rollback()
-            return self._file_problem([("file", (
-                f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be read); "
-                "save it as CSV UTF-8 and send it again")
-            )])
+            return self._file_problem([("file", not_utf8(exc, report.format))])
         if report.dry_run or (report.rejected and not report.partial):
             session.rollback()
             return report
@@ -185,16 +198,27 @@ class _Import:
         ok = [r for r in rows if not r.errors]
         externals = self._existing_externals([r.external_id for r in ok if r.external_id])
         held = self._existing_holdings({(r.educator_id, r.credential_id) for r in ok if r.kind == MICROCREDENTIAL})
+        activities = self._existing_activities([r for r in ok if r.kind != MICROCREDENTIAL and not r.external_id])
         new_entries = []
         for r in ok:
             content = _content(r.educator_id, r.kind, r.credential_id, r.title, r.hours, r.tags, r.earned_on,
                                r.evidence_url)
+            if r.kind != MICROCREDENTIAL and not r.external_id:
+                # No id to go by: the same activity (educator, title, hours, tags, day and
+                # evidence) already recorded, or earlier in this file, is a duplicate, so
+                # the same file imported twice records nothing new.
+                if content in activities:
+                    report.duplicates += 1
+                    continue
+                activities.add(content)
             if r.external_id and r.external_id in externals:
                 entry_id, existing = externals[r.external_id]
                 if existing == content:
                     report.duplicates += 1
                 else:
-                    r.error("external_id", f"{r.external_id[:80]!r} was already recorded (entry {entry_id}) "
+                    # An entry of an educator outside the caller's scope is not named.
+                    which = f" (entry {entry_id})" if entry_id is not None else ""
+                    r.error("external_id", f"{r.external_id[:80]!r} was already recorded{which} "
                                            "with different content; it is not changed")
                 continue
             if r.kind == MICROCREDENTIAL:
@@ -241,15 +265,18 @@ class _Import:
                 select(Educator.id, func.lower(Educator.email)).where(func.lower(Educator.email).in_(emails), scope)
             ):
                 found.setdefault(("email", email), []).append(id_)
-        salts = {r.email_hash[1] for r in rows if r.email_hash}
-        if salts:
+        wanted = {r.email_hash for r in rows if r.email_hash}
+        if wanted:
+            # A salted hash can only be matched by hashing every email in scope with its
+            # salt; only the matches are kept (assertions usually each have their own salt).
             people = session.execute(
                 select(Educator.id, func.lower(Educator.email)).where(Educator.email.is_not(None), scope)
             ).all()
-            for salt in salts:
+            for salt in {salt for _, salt in wanted}:
                 for id_, email in people:
                     digest = hashlib.sha256((email + salt).encode()).hexdigest()
-                    found.setdefault(("hash", digest, salt), []).append(id_)
+                    if (digest, salt) in wanted:
+                        found.setdefault(("hash", digest, salt), []).append(id_)
         for r in rows:
             if r.license_number:
                 key, field_ = (r.state, r.license_number), "license_number"
@@ -305,11 +332,25 @@ class _Import:
         if not ids:
             return {}
         rows = self.session.execute(
-            select(Entry.external_id, Entry.id, Entry.educator_id, Entry.kind, Entry.credential_id, Entry.title,
-                   Entry.hours, Entry.tags, Entry.earned_on, Entry.evidence_url)
+            select(Entry.external_id, Entry.educator_id.in_(select(Educator.id).where(self.scope)), Entry.id,
+                   Entry.educator_id, Entry.kind, Entry.credential_id, Entry.title, Entry.hours, Entry.tags,
+                   Entry.earned_on, Entry.evidence_url)
             .where(Entry.external_id.in_(set(ids)))
         )
-        return {ext: (id_, _content(*rest)) for ext, id_, *rest in rows}
+        return {ext: (id_ if visible else None, _content(*rest)) for ext, visible, id_, *rest in rows}
+
+    def _existing_activities(self, rows: list[Row]) -> set[tuple]:
+        """The contents of the activities already recorded for these rows' educators on
+        these rows' days (voided ones too: a void is not an invitation to import again)."""
+        if not rows:
+            return set()
+        found = self.session.execute(
+            select(Entry.educator_id, Entry.kind, Entry.credential_id, Entry.title, Entry.hours, Entry.tags,
+                   Entry.earned_on, Entry.evidence_url)
+            .where(Entry.kind != MICROCREDENTIAL, Entry.educator_id.in_({r.educator_id for r in rows}),
+                   Entry.earned_on.in_({r.earned_on for r in rows}))
+        )
+        return {_content(*values) for values in found}
 
     def _existing_holdings(self, pairs: set) -> dict:
         if not pairs:

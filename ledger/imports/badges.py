@@ -68,10 +68,51 @@ def _text(obj, key) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _unstorable(doc) -> list[tuple[str, str]]:
+    """(path, message) for each string in the document that no database can store (a
+    NUL character, or a lone surrogate from a `\\ud800` escape): such a row is refused
+    before any of it is used. At most 10."""
+    problems: list[tuple[str, str]] = []
+    stack = [("", doc)]
+    while stack and len(problems) < 10:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key in value:
+                if "\x00" in key or not _encodable(key):
+                    problems.append((path[:200] or "row", "holds a name that is not valid text"))
+                    break
+            stack.extend((f"{path}.{_printable(k)}" if path else _printable(k), v)
+                         for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", value[i]) for i in reversed(range(len(value))))
+        elif isinstance(value, str):
+            if "\x00" in value:
+                problems.append((path[:200] or "row", "contains a NUL character"))
+            elif not _encodable(value):
+                problems.append((path[:200] or "row", "is not valid Unicode text"))
+    return problems
+
+
+def _printable(key: str) -> str:
+    return key.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def rows(text: str, today: date) -> Iterator[Row]:
     for number, doc in documents(text):
         row = Row(number, kind=MICROCREDENTIAL)
-        if isinstance(doc, _Unreadable):
+        unstorable = [] if isinstance(doc, _Unreadable) else _unstorable(doc)
+        if unstorable:
+            for path, message in unstorable:
+                row.error(path, message)
+        elif isinstance(doc, _Unreadable):
             row.error("row", f"not JSON: {doc.message}")
         elif not isinstance(doc, dict):
             row.error("row", "is not a JSON object (an Assertion or an OpenBadgeCredential)")
@@ -143,9 +184,14 @@ def _credential(row: Row, doc: dict, today: date) -> None:
     license_number = subject.get("licenseNumber")
     if isinstance(license_number, str) and license_number.strip():
         row.license_number = check_text(row, "licenseNumber", license_number, 40)
-        state = subject.get("licenseState") or subject.get("state")
-        if isinstance(state, str) and len(state.strip()) == 2:
-            row.state = state.strip().upper()
+        key = "licenseState" if "licenseState" in subject else "state"
+        state = subject.get(key)
+        if isinstance(state, str) and state.strip():
+            state = state.strip().upper()
+            if len(state) == 2 and state.isascii() and state.isalpha():
+                row.state = state
+            else:
+                row.error(key, f"{state[:20]!r} is not a two-letter state code")
     else:
         identifiers = subject.get("identifier")
         if isinstance(identifiers, dict):
@@ -199,4 +245,7 @@ def _badge(row: Row, where: str, badge: dict, issuer, tags) -> Badge | None:
     if badge_id is None or name is None or not issuer_id:
         return None
     tag_list = [t.strip().lower()[:50] for t in tags if isinstance(t, str) and t.strip()] if isinstance(tags, list) else []
+    if any(ord(c) < 32 for t in tag_list for c in t):
+        row.error(f"{where}.tags", "a tag contains control characters")
+        return None
     return Badge(badge_id, name, issuer_id[:500], (issuer_name or issuer_id)[:200], sorted(set(tag_list)))

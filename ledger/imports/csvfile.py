@@ -30,6 +30,10 @@ def read_header(header: list[str] | None) -> list[str]:
     if header is None:
         raise HeaderError([("file", "the file is empty: it needs a header row and at least one row")])
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+        if len(names) == 1 and sep in names[0] and {n.strip() for n in names[0].split(sep)} & set(REQUIRED):
+            raise HeaderError([("header", f"the columns are separated by {what}, not commas: "
+                                          "save the file as CSV (comma delimited) and send it again")])
     errors: list[tuple[str, str]] = []
     seen: set[str] = set()
     for name in names:
@@ -122,10 +126,14 @@ def _row(row: Row, cells: dict[str, str], today: date) -> Row:
     row.tags = sorted({t.strip().lower() for t in tags.split(";") if t.strip()})
     if any(len(t) > 50 for t in row.tags):
         row.error("tags", "a tag is longer than 50 characters")
+    if any(ord(c) < 32 for t in row.tags for c in t):
+        row.error("tags", "a tag contains control characters")
     row.external_id = check_text(row, "external_id", cells.get("external_id"), 500)
     row.evidence_url = check_url(row, "evidence_url", cells.get("evidence_url"))
-    if row.kind == ACTIVITY and row.credential:
+    # Without a kind column a row with a credential is a micro-credential (see `finish`).
+    kind = row.kind or (MICROCREDENTIAL if row.credential else ACTIVITY)
+    if kind == ACTIVITY and row.credential:
         row.error("credential", "an activity has no credential (use title and hours)")
-    if row.kind == MICROCREDENTIAL and (row.title or row.hours is not None):
+    if kind == MICROCREDENTIAL and (row.title or row.hours is not None):
         row.error("title", "a micro-credential takes its title from the catalog: leave title and hours empty")
     return finish(row)

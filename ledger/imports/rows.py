@@ -95,6 +95,11 @@ def check_text(row: Row, name: str, value: str | None, max_len: int) -> str | No
     if any(ord(c) < 32 and c not in "\t" for c in value) or "\x00" in value:
         row.error(name, "contains control characters")
         return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        row.error(name, "is not valid Unicode text")
+        return None
     return value
 
 
