@@ -93,6 +93,12 @@ def _same_external_id(session, entry: Entry) -> Entry | None:
     if existing is None:
         return None
     if content_of(existing) != content_of(entry):
+        if existing.educator_id != entry.educator_id:
+            # another educator's entry, perhaps outside the caller's scope: name no id
+            raise Conflict(
+                f"external_id {entry.external_id!r} was already recorded for another educator",
+                {"external_id": ["already recorded for another educator"]},
+            )
         raise Conflict(
             f"external_id {entry.external_id!r} was recorded with different content (entry {existing.id})",
             {"external_id": [f"already recorded as entry {existing.id} with different content"]},
