@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import audit
@@ -247,12 +247,21 @@ class _Import:
         by_state = {(r.state, r.license_number) for r in rows if r.license_number and r.state}
         found: dict = {}
         if by_state:
-            for id_, state, number in session.execute(
-                select(Educator.id, State.code, Educator.license_number)
-                .join(State, Educator.state_id == State.id)
-                .where(tuple_(State.code, Educator.license_number).in_(by_state), scope)
-            ):
-                found[(state, number)] = [id_]
+            # One query per state, `state_id = s AND license_number IN (...)`: the unique
+            # index on (state_id, license_number) answers it (a row-value IN list is
+            # planned as a scan on PostgreSQL).
+            numbers: dict[str, set[str]] = {}
+            for state, number in by_state:
+                numbers.setdefault(state, set()).add(number)
+            state_ids = dict(session.execute(select(State.code, State.id).where(State.code.in_(numbers))).all())
+            for state, wanted in numbers.items():
+                if state not in state_ids:
+                    continue
+                for id_, number in session.execute(
+                    select(Educator.id, Educator.license_number)
+                    .where(Educator.state_id == state_ids[state], Educator.license_number.in_(wanted), scope)
+                ):
+                    found[(state, number)] = [id_]
         bare = {r.license_number for r in rows if r.license_number and not r.state}
         if bare:
             for id_, number in session.execute(
@@ -355,12 +364,14 @@ class _Import:
     def _existing_holdings(self, pairs: set) -> dict:
         if not pairs:
             return {}
+        # By educator (the primary key's first column), then the pairs in Python: a
+        # row-value IN list over holdings is planned as a scan of the whole table.
         rows = self.session.execute(
             select(Holding.educator_id, Holding.credential_id, Entry.id, Entry.earned_on)
             .join(Entry, Holding.entry_id == Entry.id)
-            .where(tuple_(Holding.educator_id, Holding.credential_id).in_(pairs))
+            .where(Holding.educator_id.in_({e for e, _ in pairs}))
         )
-        return {(e, c): (id_, on) for e, c, id_, on in rows}
+        return {(e, c): (id_, on) for e, c, id_, on in rows if (e, c) in pairs}
 
     def _insert(self, rows: list[Row]) -> None:
         actor = self.principal.actor
