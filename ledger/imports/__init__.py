@@ -19,14 +19,16 @@ and finds its rows already there.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Integer, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import audit
@@ -364,8 +366,19 @@ class _Import:
     def _existing_holdings(self, pairs: set) -> dict:
         if not pairs:
             return {}
-        # By educator (the primary key's first column), then the pairs in Python: a
-        # row-value IN list over holdings is planned as a scan of the whole table.
+        if self.session.get_bind().dialect.name == "postgresql":
+            # The pairs as two arrays joined to holdings: one primary-key probe per pair
+            # (by educator alone, the join to entries is planned as a scan of entries).
+            keys = select(
+                func.unnest(bindparam("e", [e for e, _ in pairs], type_=ARRAY(Integer))).label("e"),
+                func.unnest(bindparam("c", [c for _, c in pairs], type_=ARRAY(Integer))).label("c"),
+            ).subquery()
+            rows = self.session.execute(
+                select(Holding.educator_id, Holding.credential_id, Entry.id, Entry.earned_on)
+                .join(keys, (Holding.educator_id == keys.c.e) & (Holding.credential_id == keys.c.c))
+                .join(Entry, Holding.entry_id == Entry.id)
+            )
+            return {(e, c): (id_, on) for e, c, id_, on in rows}
         rows = self.session.execute(
             select(Holding.educator_id, Holding.credential_id, Entry.id, Entry.earned_on)
             .join(Entry, Holding.entry_id == Entry.id)
@@ -374,6 +387,8 @@ class _Import:
         return {(e, c): (id_, on) for e, c, id_, on in rows if (e, c) in pairs}
 
     def _insert(self, rows: list[Row]) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return self._copy(rows)
         actor = self.principal.actor
         values = [{
             "educator_id": r.educator_id, "kind": r.kind, "credential_id": r.credential_id,
@@ -383,7 +398,10 @@ class _Import:
             "external_id": r.external_id, "evidence_url": r.evidence_url, "recorded_by": actor,
         } for r in rows]
         ids = self.session.execute(
-            insert(Entry).returning(Entry.id, sort_by_parameter_order=True), values
+            insert(Entry).returning(Entry.id, sort_by_parameter_order=True), values,
+            # Without it the ORM leaves None keys out, and rows with and without an
+            # external_id split each batch into ~600 INSERTs of a few rows each.
+            execution_options={"render_nulls": True},
         ).scalars().all()
         holdings = [
             {"educator_id": r.educator_id, "credential_id": r.credential_id, "entry_id": id_}
@@ -391,3 +409,37 @@ class _Import:
         ]
         if holdings:
             self.session.execute(insert(Holding), holdings)
+
+    def _copy(self, rows: list[Row]) -> None:
+        """PostgreSQL: ids from the entries sequence, then COPY entries and holdings in the
+        same transaction (the same constraints, triggers and indexes as INSERT). A unique
+        key another import won is raised as SQLAlchemy would, so run_import retries."""
+        import psycopg
+
+        raw = self.session.connection().connection.driver_connection
+        try:
+            self._copy_rows(raw, rows)
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError("COPY entries, holdings", None, exc) from exc
+        except psycopg.OperationalError as exc:
+            raise OperationalError("COPY entries, holdings", None, exc) from exc
+
+    def _copy_rows(self, raw, rows: list[Row]) -> None:
+        actor, now = self.principal.actor, datetime.now(UTC)
+        with raw.cursor() as cur:
+            cur.execute("SELECT nextval(pg_get_serial_sequence('entries', 'id')) FROM generate_series(1, %s)",
+                        (len(rows),))
+            ids = [i for (i,) in cur]
+            with cur.copy("COPY entries (id, educator_id, kind, credential_id, title, hours, tags, earned_on, "
+                          "external_id, evidence_url, recorded_by, recorded_at) FROM STDIN") as cp:
+                for r, id_ in zip(rows, ids):
+                    if r.kind == MICROCREDENTIAL:
+                        cp.write_row((id_, r.educator_id, r.kind, r.credential_id, None, None, "[]", r.earned_on,
+                                      r.external_id, r.evidence_url, actor, now))
+                    else:
+                        cp.write_row((id_, r.educator_id, r.kind, None, r.title, r.hours, json.dumps(r.tags),
+                                      r.earned_on, r.external_id, r.evidence_url, actor, now))
+            with cur.copy("COPY holdings (educator_id, credential_id, entry_id) FROM STDIN") as cp:
+                for r, id_ in zip(rows, ids):
+                    if r.kind == MICROCREDENTIAL:
+                        cp.write_row((r.educator_id, r.credential_id, id_))
