@@ -67,7 +67,7 @@ def rows(text_stream, today: date) -> Iterator[Row]:
         raise HeaderError([("header", f"the header cannot be read: {exc}")]) from None
     names = read_header(header)
     width = len(names)
-    number = 0
+    number = filled = 0
     while True:
         try:
             cells = next(reader)
@@ -75,21 +75,24 @@ def rows(text_stream, today: date) -> Iterator[Row]:
             break
         except csv.Error as exc:
             number += 1
+            filled += 1
             row = Row(number)
             row.error("row", f"cannot be read as CSV: {exc}")
             yield row
             continue
         number += 1
         if not any(c.strip() for c in cells):
-            number -= 1  # blank lines are not rows
+            # A blank line is skipped but keeps its number, so row N is still the
+            # spreadsheet's line N + 1.
             continue
+        filled += 1
         row = Row(number)
         if len(cells) != width:
             row.error("row", f"has {len(cells)} cells where the header has {width}")
             yield row
             continue
         yield _row(row, dict(zip(names, cells)), today)
-    if number == 0:
+    if filled == 0:
         raise HeaderError([("file", "the file has a header but no rows")])
 
 

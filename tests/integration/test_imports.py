@@ -154,6 +154,13 @@ def test_rows_are_numbered_from_one_and_every_bad_row_is_named_with_its_field(cl
     assert "more than 0" in messages[3]
 
 
+def test_a_blank_line_keeps_its_number_so_rows_match_the_spreadsheet(client, admin, teacher):
+    body = csv_of(f"{LICENSE},TN,2023-03-01,DP-FA-01,,,,", ",,,,,,,", f"{LICENSE},TN,2023-02-30,DP-FA-02,,,,")
+    r = post_csv(client, admin, body)
+    assert r.status_code == 422 and r.json["rows"] == 2
+    assert [(e["row"], e["field"]) for e in r.json["errors"]] == [(3, "earned_on")]
+
+
 def test_one_bad_row_records_nothing_by_default(client, admin, teacher):
     before = ledger_counts()
     body = csv_of(f"{LICENSE},TN,2023-03-01,DP-FA-01,,,,a", f"{LICENSE},XX1,2023-03-01,DP-FA-02,,,,b")
