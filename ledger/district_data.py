@@ -13,9 +13,9 @@ from . import engine
 from .exports import csv_lines
 from .models import Credential, Educator, Entry, Issuer, License, Void
 from .rulebooks import engine_rulebook, newest_version
-from .salary_runs import _facts_by_educator, district_in_scope
+from .salary_runs import district_in_scope
 from .scopes import Principal
-from .standing import pathway_dict, renewal_dict, salary_dict
+from .standing import facts_by_educator, pathway_dict, renewal_dict, salary_dict
 
 TABLES = ("educators", "entries", "standing")
 
@@ -53,7 +53,7 @@ def standing_rows(session, district, as_of: date) -> Iterator[dict]:
     rulebook = engine_rulebook(version)
     valuer = engine.Valuer(rulebook)
     employees = _employees(session, district.id)
-    facts = _facts_by_educator(session, [e.id for e in employees], as_of)
+    facts = facts_by_educator(session, [e.id for e in employees], as_of)
     licenses: dict[int, list] = {}
     for lic in session.scalars(select(License).where(
         License.educator_id.in_([e.id for e in employees] or [0]), License.state_id == district.state_id

@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from . import audit, engine
 from .errors import Forbidden, Invalid, NotFound
 from .exports import csv_lines
-from .models import District, Educator, Entry, SalaryRun, SalaryRunRow
+from .models import MAX_ID, District, Educator, SalaryRun, SalaryRunRow
 from .rulebooks import engine_rulebook, newest_version
 from .scopes import ADMIN, DISTRICT_HR, STATE_OFFICE, Principal
-from .standing import _active_entries, _fact, credential_map
+from .standing import facts_by_educator
 
 CSV_HEADER = ["educator_id", "license_number", "name", "credits_total", "credits_new", "lane", "lane_changed",
               "base_salary_pct", "designations"]
@@ -73,7 +73,7 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
             last_run, (SalaryRunRow.educator_id == last_run.c.educator_id) & (SalaryRunRow.run_id == last_run.c.run_id)
         )
     ).all())
-    facts = _facts_by_educator(session, ids, pay_date)
+    facts = facts_by_educator(session, ids, pay_date)
     valuer = engine.Valuer(rulebook)
     run = SalaryRun(district_id=district.id, pay_date=pay_date, run_by=principal.actor,
                     rulebook_version=version.version)
@@ -108,23 +108,8 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
 _NEVER = object()
 
 
-def _facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
-    """Every active entry earned by `as_of` of these educators, as engine facts."""
-    out: dict[int, list] = {}
-    if not ids:
-        return out
-    credentials = credential_map(session)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        for row in session.execute(
-            _active_entries().where(Entry.educator_id.in_(chunk), Entry.earned_on <= as_of)
-        ):
-            out.setdefault(row[0], []).append(_fact(row, credentials))
-    return out
-
-
 def get_run(session, principal: Principal, run_id: int) -> SalaryRun:
-    run = session.get(SalaryRun, run_id) if 1 <= run_id <= 2**31 - 1 else None
+    run = session.get(SalaryRun, run_id) if 1 <= run_id <= MAX_ID else None
     if run is None:
         raise NotFound(f"salary run {run_id} not found")
     district_in_scope(session, principal, run.district.code, "read")

@@ -57,6 +57,21 @@ def entry_facts(session, educator_id: int) -> list[engine.Entry]:
     return [_fact(r, credentials) for r in rows]
 
 
+def facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
+    """Every active entry earned by `as_of` of these educators, as engine facts."""
+    out: dict[int, list] = {}
+    if not ids:
+        return out
+    credentials = credential_map(session)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        for row in session.execute(
+            _active_entries().where(Entry.educator_id.in_(chunk), Entry.earned_on <= as_of)
+        ):
+            out.setdefault(row[0], []).append(_fact(row, credentials))
+    return out
+
+
 def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:
     rows = session.scalars(
         select(License).where(License.educator_id == educator_id, License.state_id == state_id)

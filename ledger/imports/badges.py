@@ -152,25 +152,14 @@ def _assertion(row: Row, doc: dict, today: date) -> None:
             row.error("recipient", f"a recipient identified by {kind!r} cannot be matched (use email)")
         else:
             _identity(row, _text(recipient, "identity"), recipient.get("hashed"), recipient.get("salt"))
-    issued = _text(doc, "issuedOn")
-    if not issued:
-        row.error("issuedOn", "is required")
-    else:
-        row.earned_on, problem = parse_date(issued, today)
-        if problem:
-            row.error("issuedOn", problem)
+    _earned(row, "issuedOn", _text(doc, "issuedOn"), today)
     badge = doc.get("badge")
     if not isinstance(badge, dict):
         row.error("badge", "the badge must be embedded (an object with id, name and issuer)")
     else:
         issuer = badge.get("issuer")
         row.badge = _badge(row, "badge", badge, issuer, tags=badge.get("tags"))
-    evidence = doc.get("evidence")
-    if isinstance(evidence, list) and evidence:
-        evidence = evidence[0]
-    if isinstance(evidence, dict):
-        evidence = _text(evidence, "id")
-    row.evidence_url = check_url(row, "evidence", evidence if isinstance(evidence, str) else None)
+    _evidence(row, doc)
 
 
 def _credential(row: Row, doc: dict, today: date) -> None:
@@ -205,19 +194,29 @@ def _credential(row: Row, doc: dict, today: date) -> None:
             row.error("recipient", "the badge names no recipient (licenseNumber or an emailAddress identifier)")
         else:
             _identity(row, _text(email, "identityHash"), email.get("hashed"), email.get("salt"))
-    issued = _text(doc, "validFrom") or _text(doc, "issuanceDate") or _text(doc, "awardedDate")
-    if not issued:
-        row.error("validFrom", "is required")
-    else:
-        row.earned_on, problem = parse_date(issued, today)
-        if problem:
-            row.error("validFrom", problem)
+    _earned(row, "validFrom", _text(doc, "validFrom") or _text(doc, "issuanceDate") or _text(doc, "awardedDate"),
+            today)
     achievement = subject.get("achievement")
     if not isinstance(achievement, dict):
         row.error("achievement", "the credential carries no achievement")
     else:
         row.badge = _badge(row, "achievement", achievement, achievement.get("creator") or doc.get("issuer"),
                            tags=achievement.get("tag"))
+    _evidence(row, doc)
+
+
+def _earned(row: Row, field_: str, issued: str | None, today: date) -> None:
+    """The entry's `earned_on` from the assertion's issue date."""
+    if not issued:
+        row.error(field_, "is required")
+        return
+    row.earned_on, problem = parse_date(issued, today)
+    if problem:
+        row.error(field_, problem)
+
+
+def _evidence(row: Row, doc: dict) -> None:
+    """The first piece of evidence's address: a URL, or an object with an `id`."""
     evidence = doc.get("evidence")
     if isinstance(evidence, list) and evidence:
         evidence = evidence[0]
