@@ -37,3 +37,18 @@ class Config:
     }
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Where people reach the ledger: printed on transcripts (verify URL, QR code). Unset:
+    # the request's own host, or http://127.0.0.1:5000 from the command line.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Each state's Ed25519 signing key is SIGNING_KEY_DIR/XX.pem (default instance/keys).
+    # SIGNING_KEY_GENERATE=0 in production: a missing key is an error, never a new key.
+    SIGNING_KEY_DIR = os.environ.get("SIGNING_KEY_DIR")
+    SIGNING_KEY_GENERATE = os.environ.get("SIGNING_KEY_GENERATE", "1") not in ("0", "false", "no")
+
+    # Bulk jobs (season printing). Without a broker they run in-process (eager); with
+    # CELERY_BROKER_URL (e.g. redis://host:6379/0) on any number of `celery -A
+    # ledger.worker worker` processes.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "ledger")

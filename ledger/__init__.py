@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -17,6 +18,7 @@ from .models import db
 
 ROOT = Path(__file__).resolve().parent.parent
 migrate = Migrate()
+csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -42,8 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
 
-    from . import api, cli, web
+    from . import api, cli, tasks, web
 
+    csrf.init_app(app)
+    tasks.init_app(app)
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)

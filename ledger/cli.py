@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from . import catalog as catalog_service
@@ -218,6 +219,141 @@ def export(district, out_dir, as_of):
     except LedgerError as exc:
         _fail(exc)
     click.echo(f"wrote {district} educators, entries and standing to {out_dir}")
+
+
+def _educator_id(ref: str, state: str | None) -> int:
+    """An educator named by id or by license number (in --state, if given)."""
+    from sqlalchemy import select
+
+    from .models import Educator, State
+
+    if ref.isdigit() and len(ref) < 10 and db.session.get(Educator, int(ref)) is not None:
+        return int(ref)
+    stmt = select(Educator.id).where(Educator.license_number == ref)
+    if state:
+        stmt = stmt.join(State, Educator.state_id == State.id).where(State.code == state.upper())
+    ids = db.session.scalars(stmt).all()
+    if len(ids) != 1:
+        _fail(LedgerError(f"no single educator with id or license number {ref!r}"
+                          + (" (name --state)" if len(ids) > 1 else ""),
+                          {"educator": ["not found" if not ids else "several match"]}))
+    return ids[0]
+
+
+@ledger.command("print-transcript")
+@click.argument("educator")
+@click.option("--state", help="the state whose rules value it (default the educator's)")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="default today")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
+              help="write the PDF here (default SERIAL.pdf)")
+@click.option("--unofficial", is_flag=True, help="an unofficial copy: not recorded, no serial")
+def print_transcript(educator, state, as_of, out_path, unofficial):
+    """Issue an official transcript for EDUCATOR (an id or a license number) and write its
+    PDF; prints the serial and the SHA-256 of the file."""
+    from . import transcripts
+
+    day = date.today()
+    try:
+        educator_id = _educator_id(educator, state)
+        if unofficial:
+            pdf, person = transcripts.unofficial(db.session, cli_principal(), educator_id, state=state,
+                                                 as_of=as_of.date() if as_of else None, today=day)
+            out_path = out_path or f"unofficial-{person.license_number}.pdf".replace("/", "-")
+            with open(out_path, "wb") as f:
+                f.write(pdf)
+            click.echo(f"unofficial transcript written to {out_path} (not recorded)")
+            return
+        row = transcripts.issue(db.session, cli_principal(), educator_id, state=state,
+                                as_of=as_of.date() if as_of else None, today=day)
+        db.session.commit()
+    except LedgerError as exc:
+        _fail(exc)
+    out_path = out_path or f"{row.serial}.pdf"
+    with open(out_path, "wb") as f:
+        f.write(row.pdf)
+    click.echo(f"issued {row.serial} for {row.name} ({row.license_number}), {row.state.code} as of {row.as_of}")
+    click.echo(f"sha256 {row.sha256}")
+    click.echo(f"verify at {transcripts.public_url('/verify/' + row.serial)}")
+    click.echo(f"written to {out_path}")
+
+
+@ledger.command("revoke-transcript")
+@click.argument("serial")
+@click.option("--reason", required=True)
+def revoke_transcript(serial, reason):
+    """Revoke an issued transcript; the verify page then says so."""
+    from . import transcripts
+
+    try:
+        row = transcripts.revoke(db.session, cli_principal(), serial, reason)
+        db.session.commit()
+    except LedgerError as exc:
+        _fail(exc)
+    click.echo(f"revoked {row.serial}: {reason}")
+
+
+@ledger.command("print-season")
+@click.option("--state", required=True, help="two-letter state code")
+@click.option("--expiring-before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="every educator whose current cycle ends before this day")
+@click.option("--expiring-after", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="and on or after this day (default: no lower bound)")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the day the transcripts show (default today)")
+@click.option("--season", "season_name", default=None,
+              help="the batch key that makes a run resumable (default STATE:expiring-before:DATE)")
+@click.option("--processes", type=click.IntRange(1, 64), default=1,
+              help="local processes when no broker is configured (with CELERY_BROKER_URL, the workers' count)")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None,
+              help="seconds to wait for workers (broker mode)")
+def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_name, processes, timeout):
+    """Print an official transcript for every educator of a renewal season into OUT with
+    a manifest.csv. Resumable: a second run prints only what the first did not."""
+    import os
+
+    from . import season
+    from .exports import csv_lines
+
+    state = state.upper()
+    before = expiring_before.date()
+    day = as_of.date() if as_of else date.today()
+    key = season_name or season.season_key(state, before)
+    try:
+        selection = season.select_educators(db.session, state, before,
+                                            expiring_after.date() if expiring_after else None)
+    except LedgerError as exc:
+        _fail(exc)
+    done = season.issued_ids(db.session, key)
+    jobs = [(s[0], state, day.isoformat(), key, cli_principal().actor) for s in selection if s[0] not in done]
+    db.session.remove()
+    celery = current_app.extensions["celery"]
+    where = ("in this process" if processes == 1 else f"in {processes} local processes") \
+        if celery.conf.task_always_eager else f"on Celery workers (queue {celery.conf.task_default_queue})"
+    click.echo(f"season {key}: {len(selection)} educators, {len(selection) - len(jobs)} already printed, "
+               f"{len(jobs)} to print {where}", err=True)
+    results: dict[int, dict] = {}
+    with click.progressbar(length=len(jobs), label="printing", file=sys.stderr, show_pos=True) as bar:
+        try:
+            for r in season.run(jobs, processes=processes, timeout=timeout):
+                if r.get("educator_id") is not None:
+                    results[r["educator_id"]] = r
+                bar.update(1)
+        except TimeoutError as exc:
+            click.echo(f"\nerror: {exc}", err=True)
+            sys.exit(1)
+    manifest = os.path.join(out_dir, "manifest.csv")
+    os.makedirs(out_dir, exist_ok=True)
+    counts: dict[str, int] = {}
+    with open(manifest + ".part", "w", newline="") as f:
+        rows = season.write_outputs(db.session, key, selection, results, out_dir)
+        for line in csv_lines(season.MANIFEST_HEADER, (counts.__setitem__(r[13], counts.get(r[13], 0) + 1) or r
+                                                      for r in rows)):
+            f.write(line)
+    os.replace(manifest + ".part", manifest)
+    click.echo(f"season {key}: {counts.get('printed', 0)} printed, {counts.get('already printed', 0)} "
+               f"already printed, {counts.get('error', 0)} errors; manifest {manifest}")
+    sys.exit(1 if counts.get("error") else 0)
 
 
 def init_app(app):

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -291,4 +292,40 @@ class SalaryRunRow(db.Model):
     designations: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
-APPEND_ONLY_TABLES = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows")
+class Transcript(db.Model):
+    """An issued official transcript. Never changed: the PDF served later is these bytes,
+    `sha256` is their digest, `standing` the standing the PDF shows, `clr` the signed
+    machine-readable copy. A revocation is a row of its own."""
+
+    __tablename__ = "transcripts"
+    __table_args__ = (UniqueConstraint("season", "educator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"))
+    as_of: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    office: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(201))           # as printed
+    license_number: Mapped[str] = mapped_column(String(40))  # as printed
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    standing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    clr: Mapped[str] = mapped_column(db.Text, deferred=True)
+    season: Mapped[str | None] = mapped_column(String(100))  # a renewal season's batch key
+    state: Mapped[State] = relationship(lazy="joined")
+    revocation: Mapped[TranscriptRevocation | None] = relationship(lazy="joined")
+
+
+class TranscriptRevocation(db.Model):
+    __tablename__ = "transcript_revocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+    revoked_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+
+APPEND_ONLY_TABLES = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows",
+                      "transcripts", "transcript_revocations")

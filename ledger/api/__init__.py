@@ -141,13 +141,15 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app):
-    from . import payroll, routes
+    from .. import csrf
+    from . import payroll, routes, transcripts
 
     app.url_map.converters["id"] = IdConverter
     api = Api(app)
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    for bp in routes.blueprints + payroll.blueprints:
+    for bp in routes.blueprints + payroll.blueprints + transcripts.blueprints:
         api.register_blueprint(bp, url_prefix=PREFIX)
+        csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site forgery to stop
     app.extensions["ledger_api"] = api
 
     @app.errorhandler(LedgerError)
