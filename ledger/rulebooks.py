@@ -226,6 +226,7 @@ class DistrictSchema(Schema):
 class RulebookSchema(Schema):
     state = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="a two-letter capital code such as TN"))
     name = _text(100, required=True)
+    office = _text(200, metadata={"description": "the issuing office printed on transcripts"})
     unit = _text(20, required=True)
     units_per_clock_hour = decimal(0, 1000, required=True)
     cite = fields.String(load_default="", validate=validate.Length(max=1000))

@@ -157,6 +157,14 @@ def file_name(license_number: str, serial: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{license_number}_{serial}") + ".pdf"
 
 
+def _intact(path: str, digest: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return transcripts.sha256(f.read()) == digest
+    except FileNotFoundError:
+        return False
+
+
 def write_outputs(session, season: str, selection: list[tuple], results: dict[int, dict], out_dir: str) -> Iterator[list]:
     """Write each printed PDF (the stored bytes, checked against their digest) into
     out_dir and yield the manifest rows."""
@@ -180,7 +188,7 @@ def write_outputs(session, season: str, selection: list[tuple], results: dict[in
                             and r["cycle_end"] == cycle_end.isoformat()), None)
             name = file_name(t.license_number, t.serial)
             path = os.path.join(out_dir, name)
-            if not (os.path.exists(path) and transcripts.sha256(open(path, "rb").read()) == t.sha256):
+            if not _intact(path, t.sha256):
                 data = transcripts.pdf_bytes(session, t)
                 tmp = path + ".part"
                 with open(tmp, "wb") as f:

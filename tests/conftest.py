@@ -94,9 +94,16 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def signing_keys(tmp_path_factory) -> Path:
+    """The states' Ed25519 keys for the whole run (never the checkout's instance/)."""
+    return tmp_path_factory.mktemp("keys")
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test"})
+def app(database_url, signing_keys):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
+                      "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example"})
     with app.app_context():
         yield app
         db.session.remove()

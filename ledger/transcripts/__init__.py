@@ -5,6 +5,7 @@ their SHA-256, the standing it shows and its signed CLR, and is never changed.""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import date, datetime
 
@@ -119,8 +120,14 @@ def unofficial(session, principal: Principal, educator_id: int, *, state: str | 
     return render.pdf(doc), educator
 
 
+SERIAL = re.compile(r"[A-Z0-9-]{1,40}")
+
+
 def find(session, serial: str) -> Transcript | None:
-    return session.scalar(select(Transcript).where(Transcript.serial == normalize_serial(serial)))
+    serial = normalize_serial(serial)
+    if not SERIAL.fullmatch(serial):
+        return None  # not a serial at all: never issued
+    return session.scalar(select(Transcript).where(Transcript.serial == serial))
 
 
 def get(session, principal: Principal, serial: str) -> Transcript:

@@ -53,6 +53,15 @@ def _document() -> dict:
 schema = schemathesis.openapi.from_dict(_document())
 
 
+@schemathesis.serializer("application/pdf")
+def _pdf(ctx, value) -> bytes:
+    """POST /verify/{serial} takes any bytes as a PDF (it answers whether they are the
+    file issued), so the fuzzer sends whatever it generates, as bytes."""
+    from schemathesis.transport.serialization import serialize_binary
+
+    return serialize_binary(value)
+
+
 @dataclass
 class Records:
     headers: dict
@@ -122,6 +131,12 @@ def _known_requests(r: Records):
         "a rulebook read": ("GET", "/api/v1/rulebooks/{state}", {"state": "TN"}, None, 200),
         "the catalog loaded": ("POST", "/api/v1/catalog", {}, deepcopy(samples.CATALOG), 200),
         "the educators listed": ("GET", "/api/v1/educators", {}, {"page": 1, "page_size": 2}, 200),
+        "a transcript issued": ("POST", "/api/v1/educators/{educator_id}/transcripts", {"educator_id": r.educator_id},
+                                {"state": "TN", "as_of": "2024-05-01"}, 201),
+        "an unofficial transcript": ("GET", "/api/v1/educators/{educator_id}/transcript.pdf",
+                                     {"educator_id": r.educator_id}, {"state": "TN"}, 200),
+        "a serial never issued": ("GET", "/api/v1/verify/{serial}", {"serial": "TN-2026-0000-0000-0000"}, None, 404),
+        "the public keys": ("GET", "/api/v1/keys", {}, None, 200),
     }
 
 
@@ -130,6 +145,7 @@ KNOWN = (
     "an external_id again, same content", "an external_id again, other content", "an unknown credential",
     "a void", "a second void", "a voided entry", "an educator added", "an educator already there",
     "a standing", "a rulebook loaded", "a rulebook read", "the catalog loaded", "the educators listed",
+    "a transcript issued", "an unofficial transcript", "a serial never issued", "the public keys",
 )
 
 
