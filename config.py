@@ -52,3 +52,18 @@ class Config:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "ledger")
+
+    # Signed-in pages (ledger/web/auth.py). Cookies are Secure when the public URL is
+    # https (or SESSION_COOKIE_SECURE=1); HttpOnly and SameSite=Lax always.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1" if (PUBLIC_URL or "").startswith("https:") else "0") == "1"
+    SESSION_COOKIE_NAME = "ledger_session"
+    PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600
+    # Sign-in attempts per address and per e-mail; memory:// is per process, so point
+    # RATELIMIT_STORAGE_URI at Redis (redis://host:6379/1) with several workers.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True

@@ -229,6 +229,20 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
 
 
+class UserSession(db.Model):
+    """A signed-in session. The cookie holds only `id`; signing out sets `ended_at`, so the
+    cookie stops working at once (see ledger/web/auth.py for the idle and absolute limits)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    user: Mapped[User] = relationship(lazy="joined")
+
+
 class AuditEvent(db.Model):
     """Who did what to which record, and when. Append-only like the ledger."""
 

@@ -155,7 +155,10 @@ def init_app(app):
     @app.errorhandler(LedgerError)
     def ledger_error(exc: LedgerError):
         if not is_api_request():
-            raise exc
+            from ..web import error_page
+
+            db.session.rollback()
+            return error_page(exc.status, exc.message if exc.status not in (404, 503) else None)
         return error_response(exc.status, exc.message, exc.errors, **exc.extra)
 
     @app.errorhandler(IntegrityError)

@@ -1,5 +1,7 @@
-"""Server-rendered pages. The full pages for teachers, HR and the state office land with
-issue 6; for now a landing page and the public verify page."""
+"""Server-rendered pages for teachers (teacher.py), district HR (hr.py) and the state
+office (state.py), signing in (auth.py), users (admin.py), and the public landing and
+verify pages (here). Views call the same services as the API with the signed-in user's
+principal, so scope is the API's: a record outside it is a 404."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
 
 from .. import transcripts
 from ..models import Credential, Educator, Entry, State, db
@@ -58,5 +61,39 @@ def _verify_page(row, serial, check=None, filename=None):
                            filename=filename, found=row is not None), status
 
 
+MESSAGES = {
+    400: ("Bad request", "The form could not be read (it may have expired): go back, reload the page and try again."),
+    403: ("Not for this account", "Your account's role does not open this page."),
+    404: ("Not found", "There is nothing here, or it is outside what your account can see."),
+    405: ("Not allowed", "That page does not take this kind of request."),
+    413: ("Too large", "That file is larger than this form takes (16 MiB)."),
+    422: ("Cannot do that", "Something in the request was not valid."),
+    429: ("Too many attempts", "Too many attempts in a short time: wait a minute and try again."),
+    500: ("Something went wrong", "The ledger could not answer. Nothing was changed; try again."),
+}
+
+
+def error_page(code: int, message: str | None = None):
+    name, default = MESSAGES.get(code, (str(code), ""))
+    return render_template("error.html", code=code, name=name, message=message or default), code
+
+
 def init_app(app):
-    app.register_blueprint(bp)
+    from ..api import is_api_request
+    from . import admin, auth, hr, state, teacher
+
+    auth.init_app(app)
+    for blueprint in (bp, teacher.bp, hr.bp, state.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals["nav_links"] = auth.nav_links
+
+    def page_error(error: HTTPException):
+        if is_api_request():
+            return app.extensions["ledger_api"].handle_http_exception(error)
+        described = error.description if error.code in (403, 413, 422) and error.description != \
+            type(error).description else None
+        return error_page(error.code or 500, described)
+
+    for code in MESSAGES:
+        if code != 500:
+            app.register_error_handler(code, page_error)

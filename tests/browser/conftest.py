@@ -1,0 +1,123 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium, headless; never
+`playwright install`) against the app served on a free local port in a thread, with the
+demo loaded, once per engine (SQLite and PostgreSQL). A failing test keeps a screenshot
+under `test-results/` (the path is printed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from ledger import create_app
+from ledger.models import db
+
+from ..conftest import _migrate, _pg_admin_url
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+LOGINS = {
+    "admin": ("admin@demo.example", "demo-admin-2024"),
+    "state_office": ("state.tn@demo.example", "demo-state-2024"),
+    "district_hr": ("hr.juab@demo.example", "demo-hr-2024"),
+    "educator": ("lindsey.ostler@juab.k12.ut.example", "demo-educator-2024"),
+}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/install installs Debian's chromium package")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]}
+
+
+def _pg_database():
+    admin_url = sa.make_url(_pg_admin_url())
+    name = f"ledger_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {exc}")
+        pytest.skip("no PostgreSQL reachable: browser tests ran on SQLite only")
+    return admin, name, admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def live_server(request, tmp_path_factory, signing_keys):
+    """The app with the demo, served at `live_server.url` until the session ends."""
+    admin = name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/ledger.sqlite"
+    else:
+        admin, name, url = _pg_database()
+    _migrate(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests",
+                      "SIGNING_KEY_DIR": str(signing_keys), "WTF_CSRF_TIME_LIMIT": None,
+                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    with app.app_context():
+        from datetime import date
+
+        from ledger.demo import load_demo
+        from ledger.scopes import ADMIN, Principal
+
+        load_demo(db.session, Principal(ADMIN, "browser-tests"), educators=240, seed=2024,
+                  today=date.today(), echo=lambda message: None)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = app.config["PUBLIC_URL"]
+    server.app = app
+    server.engine_name = request.param
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """sign_in(role) opens /login, signs in with that role's demo login and returns the page."""
+    def go(role: str):
+        email, password = LOGINS[role]
+        page.goto(f"{live_server.url}/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+    return go
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "page" in item.funcargs:
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / f"{item.name.replace('/', '_')}.png"
+        try:
+            item.funcargs["page"].screenshot(path=str(path), full_page=True)
+            report.sections.append(("screenshot", str(path)))
+            print(f"\nscreenshot kept: {path}")
+        except Exception as exc:  # the page may be gone
+            report.sections.append(("screenshot", f"none: {exc}"))
