@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from ledger import create_app
 from ledger.models import db
@@ -115,8 +116,22 @@ def session(app):
     return db.session
 
 
+class Client(FlaskClient):
+    """The test client. Its requests share the test's app context (so the test's database
+    session sees what they wrote), hence `g`; a real request starts with an empty `g`, so
+    forget what Flask-Login and Flask-WTF cache there (the signed-in user, the CSRF token)."""
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for name in ("_login_user", "csrf_token"):
+            g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = Client
     return app.test_client()
 
 
@@ -181,3 +196,31 @@ class Ledger:
             data = {"kind": "activity", "earned_on": earned_on, **kw}
         entry, _ = record_entry(db.session, ACTOR, educator.id, data, today=date(2026, 11, 25))
         return entry
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path` (every form carries one)."""
+    import re
+
+
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def web_user(client, ledger):
+    """web_user(role, state=, district=, educator=) makes a user with that role and scope,
+    signs `client` in through the /login form and returns the client."""
+    from ledger.web.admin import create_user
+
+    def go(role, state=None, district=None, educator=None, email=None, password="correct-horse-battery"):
+        email = email or f"{role}-{uuid.uuid4().hex[:6]}@example.org"
+        create_user(db.session, "test", email, password, role, state, district, educator)
+        db.session.commit()
+        r = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": email,
+                                        "password": password})
+        assert r.status_code == 302, r.get_data(as_text=True)[:500]
+        return client
+    return go
