@@ -977,7 +977,56 @@ def _load_demo(session, principal, *, educators, seed, today, echo):
     session.flush()
     _echo_status(session, today, echo)
     session.commit()
+    _extras(session, principal, today, echo, logins)
     return logins
+
+
+# What the pages should have to show on a first visit: badges imported from a provider
+# (one new to the catalog, awaiting review), a Juab salary run, and an issued transcript.
+NEW_BADGE = {
+    "id": "https://badges.uvu.example/badgeclasses/crt-101",
+    "type": "BadgeClass",
+    "name": "Culturally Responsive Teaching: Knowing Your Students",
+    "description": "Plans instruction from what students bring: evidence of three lessons and reflection.",
+    "criteria": {"narrative": "Submitted lesson plans, student work and a reflection, scored against the rubric."},
+    "issuer": {"id": "https://badges.uvu.example/issuer", "type": "Profile", "name": "Utah Valley University"},
+}
+
+
+def _extras(session, principal, today: date, echo, logins) -> None:
+    """Idempotent like the rest: the import's ids repeat, a run or a transcript is only
+    made when there is none."""
+    import json
+
+    from .. import imports, salary_runs, transcripts
+    from ..models import District, SalaryRun, Transcript
+
+    teacher = next((email for role, email, _ in logins if role == EDUCATOR), None)
+    if teacher:
+        day = today - timedelta(days=20)
+        assertion = {
+            "@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+            "id": "https://badges.uvu.example/assertions/demo-crt-101-1",
+            "recipient": {"type": "email", "hashed": False, "identity": teacher},
+            "badge": NEW_BADGE, "verification": {"type": "hosted"}, "issuedOn": f"{day.isoformat()}T15:00:00Z",
+        }
+        report = imports.run_import(session, principal, imports.badge_rows(json.dumps([assertion]), today),
+                                    fmt="openbadges", partial=True)
+        if report.accepted:
+            echo(f"imported {report.accepted} Open Badges assertion (new badges awaiting review: "
+                 f"{', '.join(report.credentials_added) or 'none'})")
+    juab = session.scalar(select(District).where(District.code == "JUAB"))
+    if juab is not None and session.scalar(select(SalaryRun.id).where(SalaryRun.district_id == juab.id).limit(1)) is None:
+        run = salary_runs.create_run(session, principal, "JUAB", today.replace(day=1))
+        session.commit()
+        echo(f"salary run {run.id} for JUAB on {run.pay_date}: {len(run.rows)} employees")
+    if session.scalar(select(Transcript.id).limit(1)) is None:
+        tn = session.scalar(select(Educator).join(State, Educator.state_id == State.id)
+                            .where(State.code == "TN").order_by(Educator.id).limit(1))
+        if tn is not None:
+            row = transcripts.issue(session, principal, tn.id, state="TN", today=today)
+            session.commit()
+            echo(f"issued transcript {row.serial} for {row.name}")
 
 
 def _logins(session, plans: list[Plan]) -> tuple[list[tuple[str, str, str]], int]:
