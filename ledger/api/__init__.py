@@ -165,7 +165,10 @@ def init_app(app):
     def integrity_error(exc):
         db.session.rollback()
         if not is_api_request():
-            raise exc
+            from ..web import error_page
+
+            current_app.logger.warning("integrity error answered 409: %s", exc.orig)
+            return error_page(409, "That conflicts with a record already there (someone may have just made it).")
         current_app.logger.warning("integrity error answered 409: %s", exc.orig)
         return error_response(409, "conflicts with a record already there")
 
@@ -173,7 +176,10 @@ def init_app(app):
     def data_error(exc):
         db.session.rollback()
         if not is_api_request():
-            raise exc
+            from ..web import error_page
+
+            current_app.logger.warning("data error answered 422: %s", exc.orig)
+            return error_page(422, "A value is out of range for the database.")
         current_app.logger.warning("data error answered 422: %s", exc.orig)
         return error_response(422, "a value is out of range for the database")
 

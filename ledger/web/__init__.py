@@ -66,6 +66,7 @@ MESSAGES = {
     403: ("Not for this account", "Your account's role does not open this page."),
     404: ("Not found", "There is nothing here, or it is outside what your account can see."),
     405: ("Not allowed", "That page does not take this kind of request."),
+    409: ("Conflict", "That conflicts with a record already there."),
     413: ("Too large", "That file is larger than this form takes (16 MiB)."),
     422: ("Cannot do that", "Something in the request was not valid."),
     429: ("Too many attempts", "Too many attempts in a short time: wait a minute and try again."),
@@ -97,3 +98,17 @@ def init_app(app):
     for code in MESSAGES:
         if code != 500:
             app.register_error_handler(code, page_error)
+
+    @app.before_request
+    def _storable_form():
+        """No form field may hold what no database can store (as for the API's JSON)."""
+        if request.method == "POST" and not is_api_request() and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            for name, value in request.form.items(multi=True):
+                if "\x00" in value:
+                    return error_page(422, f"{name}: contains a NUL character")
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return error_page(422, f"{name}: is not valid Unicode text")
+        return None

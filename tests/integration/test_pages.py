@@ -274,3 +274,24 @@ def test_an_admin_makes_accounts_with_a_role_and_scope(client, web_user, ledger)
     assert user.role == "district_hr" and user.district_id is not None
     fresh = client.application.test_client()
     assert sign_in(fresh, "new@example.org", "long-enough-password").headers["Location"] == "/district"
+
+
+@pytest.mark.parametrize("fields, status", [
+    ({"kind": "activity", "title": "Nul\x00byte", "hours": "2", "earned_on": "2024-01-01"}, 422),
+    ({"kind": "activity", "title": "Hours", "hours": "abc", "earned_on": "2024-01-01"}, 422),
+    ({"kind": "activity", "title": "Hours", "hours": "1e400", "earned_on": "2024-01-01"}, 422),
+    ({"kind": "activity", "title": "x" * 301, "hours": "2", "earned_on": "2024-01-01"}, 422),
+    ({"kind": "microcredential", "credential": "DP-LIT-01", "earned_on": "2024-02-30"}, 422),
+    ({"kind": "microcredential", "credential": "DP-LIT-01", "earned_on": "2024-01-01",
+      "evidence_url": "javascript:alert(1)"}, 422),
+    ({"kind": "nonsense"}, 422),
+    ({"kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2024-01-01"}, 422),  # already held
+])
+def test_bad_form_input_is_named_and_changes_nothing(web_user, teacher, fields, status):
+    client = web_user("district_hr", district="JUAB")
+    path = f"/educators/{teacher.id}"
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Entry))
+    r = client.post(f"{path}/entries", data={"csrf_token": csrf_token(client, path), **fields})
+    assert r.status_code == status, r.get_data(as_text=True)[:300]
+    assert "Traceback" not in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == before
