@@ -94,7 +94,7 @@ NAV = {
     STATE_OFFICE: [("state.overview", "Overview"), ("state.educators", "Educators"), ("state.rulebooks", "Rulebooks"),
                    ("state.catalog", "Catalog"), ("state.transcripts", "Transcripts")],
 }
-NAV[ADMIN] = NAV[STATE_OFFICE] + [("admin.users", "Users")]
+NAV[ADMIN] = NAV[STATE_OFFICE] + [("hr.roster", "Districts"), ("admin.users", "Users")]
 
 
 def nav_links(role: str):

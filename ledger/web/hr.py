@@ -12,10 +12,19 @@ import io
 from collections import Counter
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from marshmallow import ValidationError
-from pathways import PathwayEvaluator
 from sqlalchemy import case, func, select
+
+from pathways import PathwayEvaluator
 
 from .. import engine
 from .. import imports as import_service

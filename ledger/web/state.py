@@ -16,11 +16,23 @@ import yaml
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import and_, exists, func, or_, select
 
+from .. import season as season_service
 from .. import transcripts as transcript_service
 from ..errors import Forbidden, Invalid, LedgerError, NotFound
-from ..models import (Credential, Educator, Entry, Issuer, License, RulebookVersion, State, Transcript,
-                      TranscriptRevocation, Void, db)
-from ..rulebooks import load_rulebook, parse_file
+from ..models import (
+    Credential,
+    Educator,
+    Entry,
+    Issuer,
+    License,
+    RulebookVersion,
+    State,
+    Transcript,
+    TranscriptRevocation,
+    Void,
+    db,
+)
+from ..rulebooks import load_rulebook, newest_version, parse_file
 from ..scopes import ADMIN, STATE_OFFICE, Principal
 from ..standing import state_renewal_report
 from .auth import principal, role_required
@@ -93,8 +105,6 @@ def _like(term: str) -> str:
 def renewal_summary(session, state: State, day: date) -> dict:
     """Counts from the state-wide renewal report (the same engine as each standing);
     behind pace as on the educator page (renewal_flags), from the license's cycle."""
-    from ..rulebooks import newest_version
-
     required = {r["license"]: float(r["required_units"])
                 for r in newest_version(session, state.code).document.get("renewal", [])}
     cycles: dict[tuple[int, str], list[tuple[date, date]]] = {}
@@ -163,8 +173,21 @@ def seasons(session, state: State) -> list[dict]:
         .group_by(Transcript.season)
         .order_by(func.max(Transcript.issued_at).desc())
     ).all()
-    return [{"key": key, "printed": printed, "first": first, "last": last, "revoked": n_revoked,
-             "command": season_command(state.code, key)} for key, printed, first, last, n_revoked in rows]
+    out = []
+    for key, printed, first, last, n_revoked in rows:
+        remaining = None
+        head = f"{state.code}{SEASON_PREFIX}"
+        if key.startswith(head):
+            try:
+                before = date.fromisoformat(key[len(head):])
+            except ValueError:
+                before = None
+            if before is not None:  # what a second run of the same command would print now
+                chosen = {row[0] for row in season_service.select_educators(session, state.code, before)}
+                remaining = len(chosen - season_service.issued_ids(session, key))
+        out.append({"key": key, "printed": printed, "first": first, "last": last, "revoked": n_revoked,
+                    "remaining": remaining, "command": season_command(state.code, key)})
+    return out
 
 
 @bp.get("")
@@ -219,7 +242,7 @@ def educators():
 # --- rulebooks ---------------------------------------------------------------------------
 
 def as_yaml(document: dict) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
 
 
 def side_by_side(left: str, right: str, context: int | None = 3) -> list[list[dict]]:

@@ -85,7 +85,7 @@ def row_ids(page: str) -> list[int]:
 
 
 def row_of(page: str, educator_id: int) -> str:
-    match = re.search(rf'data-educator="{educator_id}">(.*?)</tr>', page, re.S)
+    match = re.search(rf'data-educator="{educator_id}">(.*?)</tr>', page, re.DOTALL)
     assert match, f"educator {educator_id} is not on the page"
     return match.group(1)
 
@@ -194,7 +194,8 @@ def test_chart_counts_employees_mcs_per_month_for_24_months(staff, ledger, web_u
     chart = page[page.index('data-testid="mc-chart"'):]
     table = dict(re.findall(r'<tr><td>(\w+ \d{4})</td><td class="num">(\d+)</td></tr>', chart))
     assert len(table) == 24
-    assert list(table)[0] == "Apr 2023" and list(table)[-1] == "Mar 2025"
+    months = list(table)
+    assert months[0] == "Apr 2023" and months[-1] == "Mar 2025"
     assert table["Mar 2025"] == "2" and table["Jan 2025"] == "1" and table["Apr 2023"] == "1"
     assert table["Feb 2025"] == "0" and table["May 2024"] == "0"
     assert sum(map(int, table.values())) == 4
@@ -290,6 +291,8 @@ def test_import_with_a_bad_row_records_nothing_and_reports_it(staff, web_user):
     (b"name,when\nAda,2025-01-01\n", "csv", "license_number"),
     (b"{not json", "openbadges", ""),
     (b"\xff\xfe", "openbadges", "UTF-8"),
+    (b"license_number,state,earned_on\x00\n1,UT,2025-01-01\n", "csv", ""),
+    (b"[]", "openbadges", "no assertions"),
 ])
 def test_a_file_that_cannot_be_read_gets_the_row_0_message(staff, web_user, body, fmt, message):
     client = juab_hr(web_user)
@@ -329,7 +332,7 @@ def test_salary_run_made_listed_and_downloaded(staff, ledger, client, web_user):
     run_id = int(r.headers["Location"].rsplit("/", 1)[1])
     page = client.get(f"/district/salary-runs/{run_id}").get_data(as_text=True)
     assert "Salary run for 2025-12-01" in page
-    rows = re.findall(r'<tr data-testid="run-row">(.*?)</tr>', page, re.S)
+    rows = re.findall(r'<tr data-testid="run-row">(.*?)</tr>', page, re.DOTALL)
     assert len(rows) == 7                                           # Juab's current employees
     done = next(row for row in rows if "111007" in row)
     assert 'data-label="Credits total" class="num">1<' in done and 'data-label="Lane">BA<' in done

@@ -105,12 +105,16 @@ def test_mcs_by_issuer_leave_out_voided_entries_and_other_states(ledger, web_use
 
 
 def test_the_overview_shows_seasons_with_the_command_to_resume(ledger, web_user, session):
-    e = ledger.educator("TN")
+    e = ledger.educator("TN")  # both licenses end 2025-06-30: in the season
+    ledger.educator("TN")
+    ledger.educator("TN", licenses=lic(date(2024, 7, 1), date(2029, 6, 30)))  # not in it
     transcripts.issue(session, ACTOR, e.id, state="TN", today=TODAY, season="TN:expiring-before:2025-07-01")
     session.commit()
-    page = web_user("state_office", state="TN").get("/state").get_data(as_text=True)
+    client = web_user("state_office", state="TN")
+    page = client.get("/state").get_data(as_text=True)
     assert "TN:expiring-before:2025-07-01" in page
     assert "flask ledger print-season --state TN --expiring-before 2025-07-01 --out season/" in page
+    assert "1 to print" in page
     assert kpi(page, "issued") == 1 and kpi(page, "revoked") == 0
 
 
