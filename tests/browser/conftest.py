@@ -6,7 +6,6 @@ under `test-results/` (the path is printed)."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import uuid
 from pathlib import Path
