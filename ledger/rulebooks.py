@@ -289,6 +289,16 @@ class _Loader(yaml.SafeLoader):
     impossible date is an error naming its field, not a crash in the parser."""
 
 
+    def compose_node(self, parent, index):
+        # Anchors and aliases are refused: a rulebook needs none, and nested aliases
+        # expand exponentially ("billion laughs") or refer to themselves.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a rulebook or catalog",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

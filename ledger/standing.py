@@ -279,9 +279,11 @@ def renewal_dict(p: engine.RenewalProgress, rb: engine.Rulebook) -> dict:
     }
 
 
-def state_renewal_report(session, state_code: str, as_of: date, batch: int = 5000) -> Iterator[tuple]:
+def state_renewal_report(session, state_code: str, as_of: date, batch: int = 5000,
+                         with_cycle: bool = False) -> Iterator[tuple]:
     """Every educator licensed in a state: (educator_id, license type, earned units,
-    status) for each license, through the same engine as a single standing. Facts stream
+    status) for each license (and its cycle_start, cycle_end `with_cycle`), through the same
+    engine as a single standing. Facts stream
     in educator order, so memory stays flat however large the state. Only entries that
     can count are loaded: earned on or before `as_of` inside one of the educator's
     license cycles in this state (the engine would set the others aside)."""
@@ -318,6 +320,9 @@ def state_renewal_report(session, state_code: str, as_of: date, batch: int = 500
     def report(educator_id, facts):
         result = engine.standing(facts, licenses.pop(educator_id, ()), rulebook, as_of, valuer,
                                  pathways=False)
+        if with_cycle:
+            return [(educator_id, p.license.type, p.earned_units, p.status, p.license.cycle_start,
+                     p.license.cycle_end) for p in result.renewal]
         return [(educator_id, p.license.type, p.earned_units, p.status) for p in result.renewal]
 
     for row in rows:

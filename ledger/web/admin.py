@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import audit
 from ..errors import Invalid
-from ..models import District, State, User, db
+from ..models import MAX_ID, District, State, User, db
 from ..scopes import ADMIN, ROLES, resolve_scope
 from .auth import hash_password, principal, role_required
 
@@ -43,7 +45,7 @@ def users():
         form = {k: (request.form.get(k) or "").strip() for k in ("email", "role", "state", "district", "educator")}
         educator = form["educator"]
         try:
-            if educator and not educator.isdigit():
+            if educator and not (re.fullmatch(r"[0-9]{1,10}", educator) and 1 <= int(educator) <= MAX_ID):
                 raise Invalid("educator: an educator id", {"educator": ["an educator id (a number)"]})
             user = create_user(db.session, principal().actor, form["email"], request.form.get("password") or "",
                                form["role"], form["state"] or None, form["district"] or None,

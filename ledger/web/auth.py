@@ -101,9 +101,13 @@ def nav_links(role: str):
     return NAV.get(role, [])
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an open redirect."""
-    if not target:
+    if not target or len(target) > 2000:
+        return None
+    # control characters (urlsplit drops CR, LF and tab silently) and backslashes (some
+    # browsers read them as slashes) never belong in a path we send someone to
+    if any(ord(c) < 32 or c in "\\\x7f" for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -157,7 +161,7 @@ def login():
         if user is None or not ok:
             error = "That e-mail and password do not match an account."
         else:
-            next_page = _safe_next(request.args.get("next"))
+            next_page = safe_next(request.args.get("next"))
             session.clear()  # a new session at sign-in: nothing from before it carries over
             row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id,
                               user_agent=(request.user_agent.string or "")[:300])

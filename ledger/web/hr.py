@@ -36,7 +36,7 @@ from ..rulebooks import engine_rulebook, newest_version
 from ..scopes import ADMIN, DISTRICT_HR
 from ..standing import facts_by_educator, renewal_dict
 from .auth import principal, role_required
-from .views import add_months, long_date, renewal_view
+from .views import current_cycles, add_months, long_date, renewal_view
 
 bp = Blueprint("hr", __name__, url_prefix="/district")
 
@@ -124,11 +124,9 @@ def roster_rows(session, district: District, day: date) -> tuple[list[dict], str
     for educator_id, license_number, first, last in employees:
         s = engine.standing(facts.get(educator_id, []), licenses.get(educator_id, []), rulebook, day, valuer,
                             district=district.code, evaluator=evaluator)
-        current: dict[str, engine.RenewalProgress] = {}
-        for progress in s.renewal:  # in cycle order: the latest cycle of each type wins
-            current[progress.license.type] = progress
         renewals = []
-        for progress in current.values():
+        for progress in current_cycles(s.renewal, day, key=lambda p: (
+                p.license.type, p.license.cycle_start, p.license.cycle_end)):
             view = renewal_view(renewal_dict(progress, rulebook), rulebook.unit, day)
             key, label, tone = _renewal_pill(view)
             renewals.append({**view, "key": key, "pill": label, "pill_tone": tone})

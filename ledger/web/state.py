@@ -7,6 +7,8 @@ are the API's: a record outside the state is a 404, another role a 403."""
 
 from __future__ import annotations
 
+import re
+
 import difflib
 import os
 import tempfile
@@ -36,7 +38,7 @@ from ..rulebooks import load_rulebook, newest_version, parse_file
 from ..scopes import ADMIN, STATE_OFFICE, Principal
 from ..standing import state_renewal_report
 from .auth import principal, role_required
-from .views import long_date, renewal_flags
+from .views import current_cycles, long_date, renewal_flags
 
 bp = Blueprint("state", __name__, url_prefix="/state")
 
@@ -103,36 +105,31 @@ def _like(term: str) -> str:
 # --- overview ----------------------------------------------------------------------------
 
 def renewal_summary(session, state: State, day: date) -> dict:
-    """Counts from the state-wide renewal report (the same engine as each standing);
-    behind pace as on the educator page (renewal_flags), from the license's cycle."""
+    """Counts from the state-wide renewal report (the same engine as each standing), of
+    each educator's current cycles (views.current_cycles, as on every page); behind pace
+    as on the educator page (renewal_flags), from the cycle's own dates."""
     required = {r["license"]: float(r["required_units"])
                 for r in newest_version(session, state.code).document.get("renewal", [])}
-    cycles: dict[tuple[int, str], list[tuple[date, date]]] = {}
-    for educator_id, type_, start, end in session.execute(
-        select(License.educator_id, License.type, License.cycle_start, License.cycle_end)
-        .where(License.state_id == state.id, License.cycle_end >= day)
-        .order_by(License.educator_id, License.type, License.cycle_start)
-    ):
-        cycles.setdefault((educator_id, type_), []).append((start, end))
     counts = {"complete": 0, "in_progress": 0, "behind": 0, "lapsed": 0}
     educators: set[int] = set()
-    used: dict[tuple[int, str], int] = {}
-    for educator_id, type_, earned, status in state_renewal_report(session, state.code, day):
-        educators.add(educator_id)
-        counts[status] = counts.get(status, 0) + 1
-        if status != "in_progress":
-            continue
-        # an in-progress cycle has not ended: the educator's open cycles of that type, in order
-        key = (educator_id, type_)
-        open_cycles = cycles.get(key, [])
-        i = used.get(key, 0)
-        used[key] = i + 1
-        if i < len(open_cycles):
-            start, end = open_cycles[i]
-            flags = renewal_flags({"cycle_start": start.isoformat(), "cycle_end": end.isoformat(),
-                                   "required_units": required.get(type_, 0), "earned_units": float(earned),
-                                   "status": status}, day)
-            counts["behind"] += flags["behind"]
+
+    def count(rows):
+        for _, type_, earned, status, start, end in current_cycles(rows, day, key=lambda r: (r[1], r[4], r[5])):
+            counts[status] = counts.get(status, 0) + 1
+            if status == "in_progress":
+                flags = renewal_flags({"cycle_start": start.isoformat(), "cycle_end": end.isoformat(),
+                                       "required_units": required.get(type_, 0), "earned_units": float(earned),
+                                       "status": status}, day)
+                counts["behind"] += flags["behind"]
+
+    current, rows = None, []
+    for row in state_renewal_report(session, state.code, day, with_cycle=True):
+        educators.add(row[0])
+        if row[0] != current:
+            count(rows)
+            current, rows = row[0], []
+        rows.append(row)
+    count(rows)
     counts["educators"] = len(educators)
     counts["licenses"] = counts["complete"] + counts["in_progress"] + counts["lapsed"]
     counts["on_pace"] = counts["in_progress"] - counts["behind"]
@@ -422,9 +419,14 @@ def issue_transcript():
     as_of = None
     if as_of_text:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of_text):
+                raise ValueError(as_of_text)
             as_of = date.fromisoformat(as_of_text)
         except ValueError:
             errors["as_of"] = ["a date as YYYY-MM-DD"]
+        else:
+            if as_of < date(1900, 1, 1):
+                errors["as_of"] = ["must be between 1900-01-01 and today"]
     if not number:
         errors["license_number"] = ["enter the educator's license number"]
     matches = []

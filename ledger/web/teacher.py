@@ -17,7 +17,7 @@ from ..errors import LedgerError, flatten
 from ..models import Credential, Entry, State, db
 from ..scopes import ADMIN, EDUCATOR, STATE_OFFICE, WRITERS, educator_in_scope
 from ..standing import educator_standing
-from .auth import principal
+from .auth import principal, safe_next
 from .views import dashboard
 
 bp = Blueprint("teacher", __name__)
@@ -170,6 +170,5 @@ def revoke(serial):
             if exc.status in (403, 404):
                 raise
             flash(exc.message, "bad")
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/") and
-                    not (request.form.get("back") or "").startswith("//")
-                    else url_for("teacher.educator", educator_id=row.educator_id) + "#transcripts")
+    return redirect(safe_next(request.form.get("back"))
+                    or url_for("teacher.educator", educator_id=row.educator_id) + "#transcripts")

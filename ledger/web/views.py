@@ -37,6 +37,22 @@ def add_months(d: date, months: int) -> date:
     raise ValueError(d)
 
 
+def current_cycles(items, day: date, key=lambda x: (x.type, x.cycle_start, x.cycle_end)) -> list:
+    """Of each license type, the cycle that holds `day`, else the latest that has started
+    (a cycle that has not begun yet is not current; earlier cycles are history). `key`
+    gives (type, cycle_start, cycle_end) of an item. One rule for every page."""
+    best: dict[str, tuple] = {}
+    for item in items:
+        type_, start, end = key(item)
+        if start > day:
+            continue
+        rank = (start <= day <= end, start)
+        if type_ not in best or rank > best[type_][0]:
+            best[type_] = (rank, item)
+    chosen = {id(v[1]) for v in best.values()}
+    return [item for item in items if id(item) in chosen]
+
+
 def renewal_flags(r: dict, day: date) -> dict:
     """behind pace: less earned than the share of the cycle gone by; due soon: the cycle
     ends within 6 months and is not complete; lapsed: ended short."""
@@ -85,6 +101,10 @@ def pathway_view(p: dict) -> dict:
 def dashboard(session, person, standing: dict, day: date) -> dict:
     unit = standing["unit"]
     renewals = [renewal_view(r, unit, day) for r in standing["renewal"]]
+    current = current_cycles(renewals, day, key=lambda r: (
+        r["license"], date.fromisoformat(r["cycle_start"]), date.fromisoformat(r["cycle_end"])))
+    for r in renewals:
+        r["current"] = any(r is c for c in current)
     paths = [pathway_view(p) for p in standing["pathways"]]
     codes = {e["credential"] for e in standing["entries"] if e["credential"]}
     names, titles = {}, {}
@@ -102,15 +122,18 @@ def dashboard(session, person, standing: dict, day: date) -> dict:
             rules.append(cite)
         entries.append({**e, "issuer": names.get(e["credential"]), "name": titles.get(e["credential"]) or e["title"],
                         "rule_no": rules.index(cite) + 1 if cite else None})
-    if any(r["status"] == "lapsed" for r in renewals):
+    # the headline judges the current cycles only: an old lapse is history, a cycle
+    # that has not begun is not yet due
+    if any(r["status"] == "lapsed" for r in current):
         verdict = ("A renewal cycle ended short", "bad")
-    elif any(r["behind"] for r in renewals):
+    elif any(r["behind"] for r in current):
         verdict = ("Behind pace for renewal", "warn")
-    elif renewals and all(r["status"] == "complete" for r in renewals):
+    elif current and all(r["status"] == "complete" for r in current):
         verdict = ("Renewal requirements met", "good")
-    elif renewals:
+    elif current:
         verdict = ("On pace for renewal", "good")
     else:
         verdict = (f"No renewal rule for your licenses in {standing['state']}", "plain")
+    renewals.sort(key=lambda r: (not r["current"], r["cycle_start"]))
     return {"renewals": renewals, "pathways": paths, "entries": entries, "verdict": verdict, "rules": rules,
             "unit": unit, "total_units": round(sum(e["units"] for e in standing["entries"]), 2)}

@@ -295,3 +295,78 @@ def test_bad_form_input_is_named_and_changes_nothing(web_user, teacher, fields, 
     assert r.status_code == status, r.get_data(as_text=True)[:300]
     assert "Traceback" not in r.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == before
+
+
+@pytest.mark.parametrize("target", ["/a\r\nSet-Cookie: z=1", "/a\nb", "/\\evil.example", "/a\tb"])
+def test_redirect_targets_with_control_characters_are_ignored(client, web_user, teacher, ledger, target):
+    make_user("admin", "admin@example.org")
+    r = client.post("/login?next=" + target.replace("\r", "%0D").replace("\n", "%0A").replace("\t", "%09"),
+                    data={"csrf_token": csrf_token(client, "/login"), "email": "admin@example.org", "password": PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"] == "/state"
+    office = web_user("state_office", state="UT")
+    path = f"/educators/{teacher.id}"
+    office.post(f"{path}/transcripts", data={"csrf_token": csrf_token(office, path), "state": "UT"})
+    serial = db.session.scalars(sa.select(Transcript.serial)).first()
+    r = office.post(f"/transcripts/{serial}/revoke", data={"csrf_token": csrf_token(office, path), "reason": "x",
+                                                           "back": target})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#transcripts")
+
+
+@pytest.mark.parametrize("educator", ["²", "99999999999999999999999", "-1", "0"])
+def test_an_odd_educator_id_on_the_users_form_is_named(web_user, ledger, educator):
+    admin = web_user("admin")
+    r = admin.post("/admin/users", data={"csrf_token": csrf_token(admin, "/admin/users"), "email": "e@example.org",
+                                         "password": "long-enough-password", "role": "educator", "educator": educator})
+    assert r.status_code == 422 and "an educator id" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", ["a: &a [*a]", "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+                                               for p, c in zip("abcdefgh", "bcdefghi")])])
+def test_yaml_aliases_are_refused_not_expanded(web_user, ledger, text):
+    office = web_user("state_office", state="TN")
+    r = office.post("/state/rulebooks", data={"csrf_token": csrf_token(office, "/state/rulebooks"), "document": text})
+    assert r.status_code == 422 and "aliases" in r.get_data(as_text=True)
+
+
+def test_every_page_judges_the_current_cycle_alike(web_user, ledger, monkeypatch):
+    """An old cycle that lapsed is history; a cycle that has not begun is not yet due."""
+    from ledger.web import hr as hr_views
+    from ledger.web import teacher as teacher_views
+
+    e = ledger.educator("UT", district="JUAB", licenses=[
+        {"type": "professional", "cycle_start": date(2016, 7, 1), "cycle_end": date(2021, 6, 30)},   # lapsed
+        {"type": "professional", "cycle_start": date(2021, 7, 1), "cycle_end": date(2027, 6, 30)},   # current
+        {"type": "professional", "cycle_start": date(2027, 7, 1), "cycle_end": date(2032, 6, 30)}])  # next
+    for i in range(14):
+        ledger.record(e, title=f"Course {i}", hours=8, earned_on=date(2022, 1, 1 + i))  # 112 hours: complete
+    ledger.session.commit()
+    day = date(2026, 11, 25)
+    monkeypatch.setattr(teacher_views, "today", lambda: day)
+    monkeypatch.setattr(hr_views, "today", lambda: day)
+    me = web_user("educator", educator=e.id)
+    page = me.get(f"/educators/{e.id}").get_data(as_text=True)
+    assert 'data-testid="verdict">Renewal requirements met' in page
+    assert "earlier cycle" in page and "next cycle" in page
+    me.post("/logout", data={"csrf_token": csrf_token(me, f"/educators/{e.id}")})
+    hr = web_user("district_hr", district="JUAB")
+    roster = hr.get("/district").get_data(as_text=True)
+    assert "2027-06-30" in roster and "2032-06-30" not in roster and "2021-06-30" not in roster
+
+
+def test_the_state_overview_counts_current_cycles_by_their_own_dates(ledger):
+    from ledger.models import State
+    from ledger.web.state import renewal_summary
+
+    e = ledger.educator("UT", licenses=[
+        {"type": "professional", "cycle_start": date(2021, 7, 1), "cycle_end": date(2027, 6, 30)},
+        {"type": "professional", "cycle_start": date(2027, 7, 1), "cycle_end": date(2032, 6, 30)}])
+    for i in range(14):
+        ledger.record(e, title=f"Course {i}", hours=8, earned_on=date(2022, 1, 1 + i))
+    behind = ledger.educator("UT", licenses=[
+        {"type": "professional", "cycle_start": date(2024, 1, 1), "cycle_end": date(2028, 12, 31)}])
+    ledger.session.commit()
+    ut = db.session.scalar(sa.select(State).where(State.code == "UT"))
+    counts = renewal_summary(db.session, ut, date(2026, 11, 25))
+    assert (counts["complete"], counts["in_progress"], counts["behind"], counts["lapsed"]) == (1, 1, 1, 0)
+    assert counts["educators"] == 2 and behind.id
