@@ -18,6 +18,18 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), or the month's last day when it is shorter."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def window_opens(end: date, years: int) -> date:
     """The first day inside the window of `years` that ends on `end`."""
     return add_years(end, -years) + ONE_DAY

@@ -53,10 +53,11 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database():
+def create_pg_database(prefix: str):
+    """A new, empty PostgreSQL database: (admin engine, name, url). Skips the test (fails
+    it with REQUIRE_POSTGRES=1) when no PostgreSQL is reachable."""
     admin_url = sa.make_url(_pg_admin_url())
-    name = f"ledger_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -66,7 +67,12 @@ def postgres_database():
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {exc}")
         pytest.skip(f"no PostgreSQL reachable at {admin_url.render_as_string()}: tests ran on SQLite only")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    return admin, name, admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    admin, name, url = create_pg_database("ledger_test")
     try:
         _migrate(url)
         yield url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 
@@ -72,18 +71,7 @@ class ImportReportOut(Schema):
 @imports.alt_response(413, response="DEFAULT_ERROR")
 def post_import(query):
     body = request.get_data(cache=False)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
-    day = today()
-    if query["format"] == "csv":
-        open_rows = import_service.csv_rows(
-            lambda: io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", newline=""), day)
-    else:
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            # The same report as any other file that cannot be read (as for CSV).
-            open_rows = import_service.unreadable_rows([("file", import_service.not_utf8(exc, "openbadges"))])
-        else:
-            open_rows = import_service.badge_rows(text, day)
+    open_rows = import_service.body_rows(body, query["format"], today())
     report = import_service.run_import(db.session, g.principal, open_rows, fmt=query["format"],
                                        partial=query["partial"], dry_run=query["dry_run"])
     return report.as_dict(), report.status

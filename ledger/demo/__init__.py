@@ -36,7 +36,7 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from pathways import add_years
+from pathways import add_months, add_years
 
 from .. import audit, engine
 from ..catalog import load_catalog
@@ -183,17 +183,6 @@ VOID_STORIES = (
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def between(rng: random.Random, lo: date, hi: date) -> date:

@@ -18,6 +18,8 @@ and finds its rows already there.
 
 from __future__ import annotations
 
+import io
+
 import hashlib
 import json
 import random
@@ -114,6 +116,19 @@ def badge_rows(text: str, today: date) -> Callable[[], Iterator[Row]]:
         except badges.BadgeFileError as exc:
             raise FileProblem(exc.errors) from None
     return rows
+
+
+def body_rows(data: bytes, fmt: str, today: date) -> Callable[[], Iterator[Row]]:
+    """The rows of an uploaded file (an API body or a page's upload): CSV read as UTF-8
+    with or without a BOM, or Open Badges JSON; text that is not UTF-8 is reported like
+    any file that cannot be read."""
+    if fmt == "csv":
+        return csv_rows(lambda: io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), today)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return unreadable_rows([("file", not_utf8(exc, fmt))])
+    return badge_rows(text, today)
 
 
 def run_import(session, principal: Principal, open_rows: Callable[[], Iterator[Row]], *, fmt: str,

@@ -5,8 +5,6 @@ principal, so scope is the API's: a record outside it is a 404."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
@@ -15,7 +13,6 @@ from .. import transcripts
 from ..models import Credential, Educator, Entry, State, db
 
 bp = Blueprint("web", __name__)
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @bp.get("/")
@@ -80,7 +77,7 @@ def error_page(code: int, message: str | None = None):
 
 
 def init_app(app):
-    from ..api import is_api_request
+    from ..api import _unstorable_text, is_api_request
     from . import admin, auth, hr, state, teacher
 
     auth.init_app(app)
@@ -105,10 +102,6 @@ def init_app(app):
         if request.method == "POST" and not is_api_request() and request.mimetype in (
                 "application/x-www-form-urlencoded", "multipart/form-data"):
             for name, value in request.form.items(multi=True):
-                if "\x00" in value:
-                    return error_page(422, f"{name}: contains a NUL character")
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    return error_page(422, f"{name}: is not valid Unicode text")
+                for path, messages in _unstorable_text(value, name):
+                    return error_page(422, f"{path}: {messages[0]}")
         return None

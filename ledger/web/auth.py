@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -195,7 +195,3 @@ def init_app(app) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     app.register_blueprint(bp)
-
-    @app.before_request
-    def _principal():
-        g.web_principal = current_user.principal if current_user.is_authenticated else None

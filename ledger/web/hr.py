@@ -8,7 +8,6 @@ employees, one for their licenses, one for their entries, then the engine in mem
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import date
 
@@ -36,7 +35,7 @@ from ..rulebooks import engine_rulebook, newest_version
 from ..scopes import ADMIN, DISTRICT_HR
 from ..standing import facts_by_educator, renewal_dict
 from .auth import principal, role_required
-from .views import current_cycles, add_months, long_date, renewal_view
+from .views import add_months, current_cycles, long_date, renewal_view
 
 bp = Blueprint("hr", __name__, url_prefix="/district")
 
@@ -226,17 +225,7 @@ def roster():
 
 def run_upload(data: bytes, fmt: str, partial: bool, dry_run: bool) -> import_service.Report:
     """The API's import (POST /api/v1/imports), from an uploaded file."""
-    day = today()
-    if fmt == "csv":
-        open_rows = import_service.csv_rows(
-            lambda: io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), day)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            open_rows = import_service.unreadable_rows([("file", import_service.not_utf8(exc, "openbadges"))])
-        else:
-            open_rows = import_service.badge_rows(text, day)
+    open_rows = import_service.body_rows(data, fmt, today())
     return import_service.run_import(db.session, principal(), open_rows, fmt=fmt, partial=partial, dry_run=dry_run)
 
 

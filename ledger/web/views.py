@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from pathways import add_months
+
 from ..models import Credential, Issuer
 
 RENEWAL_LABEL = {"complete": ("Renewal requirements met", "good"),
@@ -23,18 +25,6 @@ def long_date(d: date | str | None) -> str:
     if isinstance(d, str):
         d = date.fromisoformat(d)
     return f"{d.day} {d.strftime('%B %Y')}"
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    y += d.year
-    m += 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(y, m, day)
-        except ValueError:
-            continue
-    raise ValueError(d)
 
 
 def current_cycles(items, day: date, key=lambda x: (x.type, x.cycle_start, x.cycle_end)) -> list:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from werkzeug.serving import make_server
 from ledger import create_app
 from ledger.models import db
 
-from ..conftest import _migrate, _pg_admin_url
+from ..conftest import _migrate, create_pg_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -38,21 +37,6 @@ def browser_type_launch_args(browser_type_launch_args):
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]}
 
 
-def _pg_database():
-    admin_url = sa.make_url(_pg_admin_url())
-    name = f"ledger_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {exc}")
-        pytest.skip("no PostgreSQL reachable: browser tests ran on SQLite only")
-    return admin, name, admin_url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def live_server(request, tmp_path_factory, signing_keys):
     """The app with the demo, served at `live_server.url` until the session ends."""
@@ -60,7 +44,7 @@ def live_server(request, tmp_path_factory, signing_keys):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/ledger.sqlite"
     else:
-        admin, name, url = _pg_database()
+        admin, name, url = create_pg_database("ledger_browser")
     _migrate(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests",
                       "SIGNING_KEY_DIR": str(signing_keys), "WTF_CSRF_TIME_LIMIT": None,
