@@ -1,5 +1,5 @@
 """Settings from the environment. Unset values get a zero-set-up default under
-`instance/` (see `ledger.create_app`)."""
+`instance/` (see `ledger.app.create_app`)."""
 
 import os
 

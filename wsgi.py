@@ -1,3 +1,3 @@
-from ledger import create_app
+from ledger.app import create_app
 
 app = create_app()

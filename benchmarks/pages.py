@@ -52,7 +52,7 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from ledger import create_app
+    from ledger.app import create_app
     from ledger.demo import load_demo
     from ledger.models import db
     from ledger.scopes import ADMIN, Principal

@@ -161,7 +161,7 @@ def in_child(fn, *args):
 
 
 def make_app(url: str):
-    from ledger import create_app
+    from ledger.app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url})
 

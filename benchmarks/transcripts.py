@@ -102,7 +102,8 @@ def main() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ledger import create_app, season, transcripts
+    from ledger import season, transcripts
+    from ledger.app import create_app
     from ledger.models import db
     from ledger.scopes import ADMIN, Principal
     from ledger.transcripts import document, render

@@ -1,11 +1,17 @@
-"""One fixture vocabulary for the whole suite: `app`, `client`, `runner`, `session`, and
-small helpers (`tokens`, `make_educator`, `record`).
+"""One fixture vocabulary for the whole suite: `app`, `client`, `runner`, `session`,
+`ledger` (the sample catalog and TN/UT rulebooks, with `educator`, `record`, `token` and
+`headers` helpers) and `web_user` (a signed-in page client).
 
 Every test that takes `app` runs on both engines: SQLite, and PostgreSQL wherever one is
-reachable (TEST_DATABASE_URL, by default the local one). Each run makes its own fresh
-PostgreSQL database from the migrations, and drops it at the end. With
-REQUIRE_POSTGRES=1 (as in CI) an unreachable PostgreSQL fails the run instead of being
-skipped.
+reachable (TEST_DATABASE_URL, by default the local one). With REQUIRE_POSTGRES=1 (as in
+CI) an unreachable PostgreSQL fails the run instead of being skipped.
+
+Speed: each engine builds its databases once per run (one empty, one with the samples)
+and one app over each; every test runs inside a transaction on one connection that is
+rolled back at its end, and the services' own commits become SAVEPOINT releases inside it
+(`join_transaction_mode="create_savepoint"`). A test that needs what it writes to be
+really committed (other threads, processes or connections read it) is marked
+`@pytest.mark.committed` and gets a fresh database of its own, as every test once did.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from copy import deepcopy
 from datetime import date
 from pathlib import Path
@@ -20,15 +27,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
 
-from ledger import create_app
-from ledger.models import db
+from ledger.app import create_app
+from ledger.models import State, db
 from ledger.scopes import ADMIN, Principal, create_token
 
 from . import samples
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ACTOR = Principal(role=ADMIN, actor="test")
+ENGINES = ["sqlite", "postgresql"]
 
 
 def _pg_admin_url() -> str:
@@ -37,7 +47,12 @@ def _pg_admin_url() -> str:
     return database_url(os.environ.get("TEST_DATABASE_URL")) or DEFAULT_PG
 
 
-def _migrate(url: str) -> None:
+def test_config(url: str, signing_keys: Path, **extra) -> dict:
+    return {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test",
+            "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example", **extra}
+
+
+def migrate_database(url: str) -> None:
     from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test"})
@@ -46,22 +61,27 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite"
-    _migrate(f"sqlite:///{path}")
-    return path
+def load_samples(session) -> None:
+    """The sample catalog and the TN and UT rulebooks, loaded through the services."""
+    from ledger.catalog import load_catalog
+    from ledger.rulebooks import load_rulebook
+
+    load_catalog(session, ACTOR, deepcopy(samples.CATALOG))
+    for doc in (samples.TN, samples.UT):
+        load_rulebook(session, ACTOR, deepcopy(doc))
+    session.commit()
 
 
-def create_pg_database(prefix: str):
-    """A new, empty PostgreSQL database: (admin engine, name, url). Skips the test (fails
-    it with REQUIRE_POSTGRES=1) when no PostgreSQL is reachable."""
+def create_pg_database(prefix: str, template: str | None = None):
+    """A new PostgreSQL database (empty, or a copy of `template`): (admin engine, name,
+    url). Skips the test (fails it with REQUIRE_POSTGRES=1) when no PostgreSQL is
+    reachable."""
     admin_url = sa.make_url(_pg_admin_url())
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     except sa.exc.OperationalError as exc:
         admin.dispose()
         if os.environ.get("REQUIRE_POSTGRES") == "1":
@@ -70,35 +90,51 @@ def create_pg_database(prefix: str):
     return admin, name, admin_url.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_pg_database(admin, name: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class Databases:
+    """One engine's databases for the run: `new()` is a fresh copy of the migrated
+    template (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
+
+    def __init__(self, engine: str, folder: Path):
+        self.engine, self.folder = engine, folder
+        self.created: list = []
+        if engine == "sqlite":
+            self.template = folder / "template.sqlite"
+            migrate_database(f"sqlite:///{self.template}")
+        else:
+            admin, self.template, url = create_pg_database("ledger_template")
+            self.created.append((admin, self.template))
+            migrate_database(url)
+
+    def new(self) -> tuple[str, object]:
+        """(url, drop): a fresh, fully migrated database and how to drop it."""
+        if self.engine == "sqlite":
+            path = self.folder / f"{uuid.uuid4().hex[:8]}.sqlite"
+            shutil.copy(self.template, path)
+            return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+        admin, name, url = create_pg_database("ledger_test", template=self.template)
+        return url, lambda: drop_pg_database(admin, name)
+
+    def close(self) -> None:
+        for admin, name in self.created:
+            drop_pg_database(admin, name)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def postgres_database():
-    admin, name, url = create_pg_database("ledger_test")
-    try:
-        _migrate(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    """A clean, fully migrated database for one test."""
-    if request.param == "sqlite":
-        path = tmp_path / "ledger.sqlite"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_database")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = conn.execute(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        # TRUNCATE fires no row triggers, so the append-only guard stays in place.
-        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
+def databases(engine_name, tmp_path_factory):
+    dbs = Databases(engine_name, tmp_path_factory.mktemp(engine_name))
+    yield dbs
+    dbs.close()
 
 
 @pytest.fixture(scope="session")
@@ -107,14 +143,93 @@ def signing_keys(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("keys")
 
 
+@pytest.fixture(scope="session")
+def shared_apps(databases, signing_keys):
+    """This engine's two long-lived apps, made when first asked for: over an empty
+    database, and over one holding the samples."""
+    apps: dict = {}
+    drops: list = []
+
+    def get(kind: str):
+        if kind not in apps:
+            url, drop = databases.new()
+            drops.append(drop)
+            app = create_app(test_config(url, signing_keys))
+            if kind == "samples":
+                with app.app_context():
+                    load_samples(db.session)
+                    db.session.remove()
+            apps[kind] = app
+        return apps[kind]
+
+    yield get
+    for app in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+    for drop in drops:
+        drop()
+
+
 @pytest.fixture
-def app(database_url, signing_keys):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
-                      "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example"})
-    with app.app_context():
-        yield app
+def database_url(databases) -> str:
+    """A fresh, fully migrated database of this test's own (for `committed` tests)."""
+    url, drop = databases.new()
+    yield url
+    drop()
+
+
+def _reset_limits(app) -> None:
+    for limiter in app.extensions.get("limiter", ()):
+        limiter.reset()
+
+
+@contextmanager
+def rolled_back(app):
+    """Bind `db.session` to one connection inside a transaction that is rolled back at
+    the end: what the test and its requests write, commits included, is gone after."""
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # pysqlite's own transaction handling breaks SAVEPOINTs: take it over
+        driver = connection.connection.driver_connection
+        driver.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    original = db.session
+    db.session = orm.scoped_session(
+        orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id)
+    try:
+        yield
+    finally:
         db.session.remove()
-        db.engine.dispose()
+        db.session = original
+        transaction.rollback()
+        if sqlite:
+            driver.rollback()
+            driver.isolation_level = ""
+        connection.close()
+
+
+@pytest.fixture
+def app(request, databases, signing_keys):
+    if request.node.get_closest_marker("committed"):
+        url = request.getfixturevalue("database_url")
+        app = create_app(test_config(url, signing_keys))
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        return
+    kind = "samples" if "ledger" in request.fixturenames else "empty"
+    app = request.getfixturevalue("shared_apps")(kind)
+    config = dict(app.config)
+    _reset_limits(app)
+    try:
+        with app.app_context(), rolled_back(app):
+            yield app
+    finally:
+        app.config.clear()
+        app.config.update(config)
 
 
 @pytest.fixture
@@ -154,15 +269,10 @@ def ledger(app):
 
 class Ledger:
     def __init__(self, app):
-        from ledger.catalog import load_catalog
-        from ledger.rulebooks import load_rulebook
-
         self.app = app
         self.session = db.session
-        load_catalog(db.session, ACTOR, deepcopy(samples.CATALOG))
-        for doc in (samples.TN, samples.UT):
-            load_rulebook(db.session, ACTOR, deepcopy(doc))
-        db.session.commit()
+        if self.session.scalar(sa.select(State.id).where(State.code == "TN")) is None:
+            load_samples(self.session)  # a committed test's own database
         self._tokens: dict = {}
 
     def token(self, role=ADMIN, state=None, district=None, educator=None) -> str:

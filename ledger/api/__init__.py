@@ -141,7 +141,7 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app):
-    from .. import csrf
+    from ..app import csrf
     from . import payroll, routes, transcripts
 
     app.url_map.converters["id"] = IdConverter

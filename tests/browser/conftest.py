@@ -10,13 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from ledger import create_app
+from ledger.app import create_app
 from ledger.models import db
 
-from ..conftest import _migrate, create_pg_database
+from ..conftest import create_pg_database, drop_pg_database, migrate_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -45,7 +44,7 @@ def live_server(request, tmp_path_factory, signing_keys):
         url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/ledger.sqlite"
     else:
         admin, name, url = create_pg_database("ledger_browser")
-    _migrate(url)
+    migrate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests",
                       "SIGNING_KEY_DIR": str(signing_keys), "WTF_CSRF_TIME_LIMIT": None,
                       "LOGIN_RATE_LIMIT": "1000 per minute"})
@@ -72,9 +71,7 @@ def live_server(request, tmp_path_factory, signing_keys):
         with app.app_context():
             db.engine.dispose()
         if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_pg_database(admin, name)
 
 
 @pytest.fixture

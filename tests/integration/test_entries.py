@@ -115,6 +115,7 @@ def test_the_list_of_entries_shows_voided_ones_as_voided(ledger, client):
     assert [(x["id"], x["voided"]) for x in listed] == [(entry["id"], True)]
 
 
+@pytest.mark.committed
 @pytest.mark.parametrize("statement", [
     "UPDATE entries SET earned_on = '2020-01-01'",
     "DELETE FROM entries",
@@ -132,6 +133,7 @@ def test_the_database_itself_refuses_to_change_or_delete_ledger_rows(ledger, cli
     assert count(Entry) == 1 and count(Void) == 1
 
 
+@pytest.mark.committed
 def test_two_clerks_recording_the_same_credential_at_once_get_one_entry_and_one_409(ledger, app):
     url = f"/api/v1/educators/{ledger.educator().id}/entries"
     headers = ledger.headers()

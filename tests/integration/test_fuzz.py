@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ledger import create_app
+from ledger.app import create_app
 from ledger.entries import void_entry
 from ledger.scopes import ADMIN, Principal
 

@@ -281,6 +281,7 @@ def test_a_credential_already_held_under_another_date_is_rejected_not_merged(cli
     assert count(Entry) == 1
 
 
+@pytest.mark.committed
 @pytest.mark.parametrize("fmt", ["csv", "openbadges"])
 def test_twenty_identical_imports_at_once_leave_exactly_one_entry_per_external_id(app, ledger, admin, teacher, fmt):
     other = ledger.educator("TN", email="bo@example.org")
@@ -659,6 +660,7 @@ def _writing(url: str, path: Path | None) -> bool:
         engine.dispose()
 
 
+@pytest.mark.committed
 def test_a_killed_import_leaves_all_of_it_or_none_of_it_and_a_usable_database(
         database_url, client, admin, teacher, tmp_path):
     rows = 60_000

@@ -122,6 +122,7 @@ def test_the_payroll_csv_escapes_what_a_spreadsheet_would_run(juab, ledger, clie
     assert all(not t["name"].startswith(("=", "+", "-", "@")) for t in table)
 
 
+@pytest.mark.committed
 def test_salary_runs_are_append_only(juab, ledger, client):
     run(client, ledger, "2024-12-01")
     for statement in ("UPDATE salary_run_rows SET credits_new = 99", "DELETE FROM salary_runs"):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger import create_app
+from ledger.app import create_app
 from ledger.models import Transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +86,7 @@ def test_a_second_run_skips_what_was_printed_and_restores_missing_files(runner, 
     assert session.scalar(sa.select(sa.func.count()).select_from(Transcript)) == 2
 
 
+@pytest.mark.committed
 def test_a_season_runs_across_local_processes(runner, ledger, tmp_path, session):
     for i in range(6):
         ledger.educator("TN", n=f"p{i}", licenses=[lic(date(2025, 5, 31))])
@@ -113,6 +114,7 @@ def _redis_up() -> bool:
         return False
 
 
+@pytest.mark.committed
 def test_a_season_runs_on_a_real_celery_worker(database_url, signing_keys, season, tmp_path, session):
     if not _redis_up():
         if os.environ.get("REQUIRE_REDIS") == "1":
