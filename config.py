@@ -59,7 +59,8 @@ class Config:
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1" if (PUBLIC_URL or "").startswith("https:") else "0") == "1"
+    SESSION_COOKIE_SECURE = os.environ.get(
+        "SESSION_COOKIE_SECURE", "1" if (PUBLIC_URL or "").startswith("https:") else "0") == "1"
     SESSION_COOKIE_NAME = "ledger_session"
     PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600
     # Sign-in attempts per address and per e-mail; memory:// is per process, so point

@@ -1,4 +1,4 @@
-"""CSV import benchmark: `ledger.imports.run_import` against a bare COPY of the same rows.
+"""CSV import benchmark: `ledger.imports.run.run_import` against a bare COPY of the same rows.
 
     python benchmarks/imports.py                          # 100,000 educators, 200,000 rows
     python benchmarks/imports.py --educators 2000 --rows 5000     # a quick run
@@ -238,9 +238,10 @@ def import_phase(url: str, csv_path: str, profile: int = 0) -> dict:
     """The service, as the CLI calls it: the file streamed from disk line by line."""
     from sqlalchemy import text
 
-    from ledger import imports
+    from ledger.access.principals import Principal
+    from ledger.imports import sources
+    from ledger.imports.run import run_import
     from ledger.models import db
-    from ledger.scopes import Principal
 
     def lines():
         with open(csv_path, encoding="utf-8-sig", newline="") as f:
@@ -251,7 +252,7 @@ def import_phase(url: str, csv_path: str, profile: int = 0) -> dict:
         db.session.execute(text("SELECT 1"))  # connect outside the timing, as the floor does
         db.session.commit()
         principal = Principal(role="admin", actor=ACTOR)
-        open_rows = imports.csv_rows(lines, date.today())
+        open_rows = sources.csv_rows(lines, date.today())
         profiler = None
         if profile:
             import cProfile
@@ -261,7 +262,7 @@ def import_phase(url: str, csv_path: str, profile: int = 0) -> dict:
         t0 = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = imports.run_import(db.session, principal, open_rows, fmt="csv")
+        report = run_import(db.session, principal, open_rows, fmt="csv")
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - t0

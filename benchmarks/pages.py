@@ -52,10 +52,10 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
+    from ledger.access.principals import ADMIN, Principal
     from ledger.app import create_app
     from ledger.demo import load_demo
     from ledger.models import db
-    from ledger.scopes import ADMIN, Principal
 
     tmp = tempfile.mkdtemp(prefix="bench_pages_")
     url = args.database or f"sqlite:///{tmp}/bench.sqlite"

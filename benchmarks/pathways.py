@@ -78,7 +78,8 @@ def peak_rss_mib() -> float:
 
 def load_rulebooks(states: list[str] | None):
     """The engine rulebooks of the demo states that publish at least one role card."""
-    from ledger.rulebooks import _engine_rulebook, parse_file
+    from ledger.rulebooks.engine_view import _engine_rulebook
+    from ledger.rulebooks.files import parse_file
 
     out = []
     for path in sorted((DEMO / "rulebooks").glob("*.yaml")):
@@ -101,7 +102,7 @@ class Catalog:
     """The demo catalog: code -> (issuer, tags, title); tags shared as frozensets."""
 
     def __init__(self):
-        from ledger.rulebooks import parse_file
+        from ledger.rulebooks.files import parse_file
 
         raw = parse_file(DEMO / "catalog.yaml")
         self.by_code: dict[str, tuple[str, frozenset, str]] = {}

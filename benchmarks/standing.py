@@ -226,10 +226,10 @@ def setup(url: str, educators: int, per_educator: int, seed: int) -> dict:
     import flask_migrate
     from sqlalchemy import select, text
 
-    from ledger.catalog import load_catalog
+    from ledger.access.principals import Principal
+    from ledger.catalog.service import load_catalog
     from ledger.models import Credential, Issuer, State, db
-    from ledger.rulebooks import load_rulebook
-    from ledger.scopes import Principal
+    from ledger.rulebooks.service import load_rulebook
 
     rng = random.Random(seed)
     timings = {}
@@ -368,7 +368,7 @@ def engine_phase(url: str, as_of: date, out: str) -> dict:
     from sqlalchemy import text
 
     from ledger.models import db
-    from ledger.standing import state_renewal_report
+    from ledger.standing.report import state_renewal_report
 
     app = make_app(url)
     with app.app_context():
@@ -498,7 +498,7 @@ def _lit(s: str) -> str:
 
 
 def minimum_tags(session) -> list[str]:
-    from ledger.rulebooks import newest_version
+    from ledger.rulebooks.service import newest_version
 
     doc = newest_version(session, STATE).document
     return sorted({m["tag"] for r in doc.get("renewal", []) for m in r.get("minimums", [])})
@@ -538,8 +538,8 @@ def sql_phase(url: str, as_of: date, out: str, explain: bool = False) -> dict:
 def http_phase(url: str, as_of: date, calls: int, seed: int, floor_path: str) -> dict:
     from sqlalchemy import func, select
 
+    from ledger.access.tokens import create_token
     from ledger.models import Educator, db
-    from ledger.scopes import create_token
 
     app = make_app(url)
     with app.app_context():
@@ -647,7 +647,8 @@ def main(argv=None) -> int:
                 print(floors[0]["plan"])
         floor = min(floors, key=lambda r: r["seconds"])
         ours = min(ourss, key=lambda r: r["seconds"])
-        runs = lambda rs: "" if len(rs) == 1 else " (best of " + ", ".join(f"{r['seconds']:.2f}" for r in rs) + ")"
+        def runs(rs):
+            return "" if len(rs) == 1 else " (best of " + ", ".join(f"{r['seconds']:.2f}" for r in rs) + ")"
         print(f"SQL floor: {floor['seconds']:.2f} s{runs(floors)}, peak RSS "
               f"{max(r['peak_rss'] for r in floors):.0f} MiB (phase started at {floor['rss_start']:.0f} MiB)")
         print(f"engine report: {ours['seconds']:.2f} s{runs(ourss)}, peak RSS "

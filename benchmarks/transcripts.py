@@ -49,13 +49,15 @@ AS_OF = date(2025, 5, 1)
 
 
 def build(app, season_size: int):
-    from ledger.catalog import load_catalog
-    from ledger.educators import create_educator
-    from ledger.entries import record_entry
-    from ledger.models import Credential, db
-    from ledger.rulebooks import load_rulebook, parse_file
-    from ledger.scopes import ADMIN, Principal
     from sqlalchemy import select
+
+    from ledger.access.principals import ADMIN, Principal
+    from ledger.catalog.service import load_catalog
+    from ledger.educators.service import create_educator
+    from ledger.entries.service import record_entry
+    from ledger.models import Credential, db
+    from ledger.rulebooks.files import parse_file
+    from ledger.rulebooks.service import load_rulebook
 
     actor = Principal(ADMIN, "bench")
     demo = ROOT / "ledger" / "demo"
@@ -102,11 +104,11 @@ def main() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ledger import season, transcripts
+    from ledger.access.principals import ADMIN, Principal
     from ledger.app import create_app
     from ledger.models import db
-    from ledger.scopes import ADMIN, Principal
-    from ledger.transcripts import document, render
+    from ledger.transcripts import document, render, season
+    from ledger.transcripts import service as transcripts
 
     tmp = tempfile.mkdtemp(prefix="bench_transcripts_")
     url = args.database or f"sqlite:///{tmp}/bench.sqlite"

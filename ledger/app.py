@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -17,6 +18,11 @@ from config import Config
 from .models import db
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The domains, each a package holding its whole slice: service, schemas, API, pages.
+API_DOMAINS = ["rulebooks", "catalog", "educators", "entries", "standing", "imports", "districts", "transcripts"]
+PAGE_DOMAINS = ["access", "educators", "entries", "standing", "districts", "imports", "rulebooks", "catalog",
+                "transcripts"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 
@@ -44,14 +50,25 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
 
-    from . import api, cli, tasks, web
+    from . import cli, jobs
+    from .http import api, errors, signin, transaction
 
     csrf.init_app(app)
-    tasks.init_app(app)
-    api.init_app(app)
-    web.init_app(app)
+    jobs.init_app(app)
+    signin.init_app(app)
+    api.register(app, csrf, [import_module(f"ledger.{d}.api").bp for d in API_DOMAINS] + [_public_api()])
+    for domain in PAGE_DOMAINS:
+        app.register_blueprint(import_module(f"ledger.{domain}.pages").bp)
+    errors.init_app(app)
+    transaction.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _public_api():
+    from .transcripts.api import public
+
+    return public
 
 
 def _instance_secret(instance: Path) -> str:

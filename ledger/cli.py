@@ -11,11 +11,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import catalog as catalog_service
-from . import rulebooks as rulebook_service
+from .access.principals import ADMIN, ROLES, Principal
+from .access.tokens import create_token
+from .catalog import service as catalog_service
 from .errors import LedgerError
 from .models import db
-from .scopes import ADMIN, ROLES, Principal, create_token
+from .rulebooks import service as rulebook_service
+from .rulebooks.files import parse_file
 
 ledger = AppGroup("ledger", help="Load rules, make tokens, load the demo, run reports.")
 
@@ -42,7 +44,7 @@ def _fail(exc: LedgerError):
 def load_rulebook(path):
     """Load a state rulebook (YAML or JSON) as that state's newest version."""
     try:
-        row = rulebook_service.load_rulebook(db.session, cli_principal(), rulebook_service.parse_file(path))
+        row = rulebook_service.load_rulebook(db.session, cli_principal(), parse_file(path))
         db.session.commit()
     except LedgerError as exc:
         _fail(exc)
@@ -54,7 +56,7 @@ def load_rulebook(path):
 def load_catalog(path):
     """Add or update issuers and credentials (YAML or JSON)."""
     try:
-        summary = catalog_service.load_catalog(db.session, cli_principal(), rulebook_service.parse_file(path))
+        summary = catalog_service.load_catalog(db.session, cli_principal(), parse_file(path))
         db.session.commit()
     except LedgerError as exc:
         _fail(exc)
@@ -102,7 +104,7 @@ def demo(educators, seed):
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 def renewal_report(state, as_of):
     """Print every licensed educator's renewal status in a state as CSV."""
-    from .standing import state_renewal_report
+    from .standing.report import state_renewal_report
 
     day = as_of.date() if as_of else date.today()
     try:
@@ -128,7 +130,8 @@ def import_file(path, fmt, partial, dry_run, report_path):
     import json
     import os
 
-    from . import imports
+    from .imports import sources
+    from .imports.run import run_import
 
     fmt = fmt or ("openbadges" if path.lower().endswith((".json", ".jsonl")) else "csv")
     today = date.today()
@@ -147,17 +150,18 @@ def import_file(path, fmt, partial, dry_run, report_path):
             bar.update(size - bar.pos)
 
         if fmt == "csv":
-            open_rows = imports.csv_rows(lines, today)
+            open_rows = sources.csv_rows(lines, today)
         else:
             try:
                 with open(path, encoding="utf-8-sig") as f:
-                    open_rows = imports.badge_rows(f.read(), today)
+                    open_rows = sources.badge_rows(f.read(), today)
             except UnicodeDecodeError as exc:  # reported like any unreadable file
-                open_rows = imports.unreadable_rows([("file", imports.not_utf8(exc, fmt))])
+                open_rows = sources.unreadable_rows([("file", sources.not_utf8(exc, fmt))])
             bar.update(size)
         try:
-            report = imports.run_import(db.session, cli_principal(), open_rows, fmt=fmt, partial=partial,
-                                        dry_run=dry_run)
+            report = run_import(db.session, cli_principal(), open_rows, fmt=fmt, partial=partial,
+                                dry_run=dry_run)
+            db.session.commit()
         except LedgerError as exc:
             _fail(exc)
     result = report.as_dict()
@@ -181,10 +185,11 @@ def import_file(path, fmt, partial, dry_run, report_path):
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), help="write the run's CSV here")
 def salary_run(district, pay_date, csv_path):
     """Make a salary run for a district's current employees and print its summary."""
-    from . import salary_runs
+    from .districts import salary_runs
 
     try:
         run = salary_runs.create_run(db.session, cli_principal(), district, pay_date.date())
+        db.session.commit()
     except LedgerError as exc:
         _fail(exc)
     if csv_path:
@@ -206,7 +211,7 @@ def export(district, out_dir, as_of):
     import json
     import os
 
-    from . import district_data
+    from .districts import exports as district_data
 
     day = as_of.date() if as_of else date.today()
     os.makedirs(out_dir, exist_ok=True)
@@ -250,7 +255,7 @@ def _educator_id(ref: str, state: str | None) -> int:
 def print_transcript(educator, state, as_of, out_path, unofficial):
     """Issue an official transcript for EDUCATOR (an id or a license number) and write its
     PDF; prints the serial and the SHA-256 of the file."""
-    from . import transcripts
+    from .transcripts import service as transcripts
 
     day = date.today()
     try:
@@ -282,7 +287,7 @@ def print_transcript(educator, state, as_of, out_path, unofficial):
 @click.option("--reason", required=True)
 def revoke_transcript(serial, reason):
     """Revoke an issued transcript; the verify page then says so."""
-    from . import transcripts
+    from .transcripts import service as transcripts
 
     try:
         row = transcripts.revoke(db.session, cli_principal(), serial, reason)
@@ -312,8 +317,8 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
     a manifest.csv. Resumable: a second run prints only what the first did not."""
     import os
 
-    from . import season
     from .exports import csv_lines
+    from .transcripts import season
 
     state = state.upper()
     before = expiring_before.date()

@@ -55,8 +55,3 @@ def flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix] = [str(errors)]
     return flat
-
-
-def first_field(errors: dict[str, list[str]]) -> str:
-    path, msgs = next(iter(errors.items()))
-    return f"{path}: {msgs[0]}" if path and path != "_schema" else msgs[0]

@@ -47,7 +47,3 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     yield line(header)
     for row in rows:
         yield line(row)
-
-
-def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
-    return "".join(csv_lines(header, rows))

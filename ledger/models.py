@@ -25,8 +25,8 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,6 +42,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def savepoint(session):
+    """A SAVEPOINT inside the caller's transaction, for a write that may collide with
+    another (roll back to it and look again); the boundary still commits. pysqlite opens
+    its transaction only before the first write, so on SQLite open it first: else the
+    SAVEPOINT would begin a transaction of its own, and its RELEASE would commit it."""
+    driver = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "sqlite" and not driver.in_transaction:
+        session.connection().exec_driver_sql("BEGIN")
+    return session.begin_nested()
 
 Units = Numeric(10, 2)
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist
@@ -340,6 +351,3 @@ class TranscriptRevocation(db.Model):
     revoked_by: Mapped[str] = mapped_column(String(200))
     revoked_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
 
-
-APPEND_ONLY_TABLES = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows",
-                      "transcripts", "transcript_revocations")

@@ -7,17 +7,26 @@ Entries are read by attribute (`id`, `kind`, `earned_on`, `credential`, `tags`),
 ledger's `Entry` named tuples pass straight in.
 """
 
-from .award import Award, Fill, Roles, fill, find_award
+from .award import Award, Fill, Roles, fill
 from .dates import add_months, add_years, last_day_in_window, window_opens
 from .evaluate import (
-    ACTIVE, IN_PROGRESS, LAPSED, PERMANENT, Counted, Forecast, GroupGap, PathwayResult,
-    PeriodResult, PathwayEvaluator, evaluate,
+    ACTIVE,
+    IN_PROGRESS,
+    LAPSED,
+    PERMANENT,
+    Counted,
+    Forecast,
+    GroupGap,
+    PathwayEvaluator,
+    PathwayResult,
+    PeriodResult,
+    evaluate,
 )
 from .model import DistrictRules, Effects, Group, Lane, Period, RoleCard
 from .salary import Salary, salary
 
 __all__ = [
-    "Award", "Fill", "Roles", "fill", "find_award", "add_months", "add_years", "last_day_in_window", "window_opens", "ACTIVE",
+    "Award", "Fill", "Roles", "fill", "add_months", "add_years", "last_day_in_window", "window_opens", "ACTIVE",
     "IN_PROGRESS", "LAPSED", "PERMANENT", "Counted", "Forecast", "GroupGap", "PathwayResult",
     "PeriodResult", "PathwayEvaluator", "evaluate", "DistrictRules", "Effects", "Group",
     "Lane", "Period", "RoleCard", "Salary", "salary",

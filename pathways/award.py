@@ -197,13 +197,7 @@ class Award(NamedTuple):
     fill: Fill
 
 
-def find_award(roles: Roles, entries: Sequence) -> Award | None:
-    """`entries`: the educator's micro-credential entries in date order."""
-    eligible, whole = scan(roles, entries)
-    return search(roles, eligible, whole)
-
-
-def search(roles: Roles, entries: Sequence, whole: Fill) -> Award | None:
+def search(roles: Roles, entries: Sequence, whole: Fill) -> Award | None:  # noqa: C901 (the hot path, kept whole for speed)
     """The award, if any, from the eligible entries and the whole history's filling."""
     card = roles.card
     years = card.window_years

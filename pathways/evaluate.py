@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from .award import CORE, MULTI, Fill, Roles, fill, scan, search

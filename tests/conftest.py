@@ -30,9 +30,10 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
+from ledger.access.principals import ADMIN, Principal
+from ledger.access.tokens import create_token
 from ledger.app import create_app
 from ledger.models import State, db
-from ledger.scopes import ADMIN, Principal, create_token
 
 from . import samples
 
@@ -63,8 +64,8 @@ def migrate_database(url: str) -> None:
 
 def load_samples(session) -> None:
     """The sample catalog and the TN and UT rulebooks, loaded through the services."""
-    from ledger.catalog import load_catalog
-    from ledger.rulebooks import load_rulebook
+    from ledger.catalog.service import load_catalog
+    from ledger.rulebooks.service import load_rulebook
 
     load_catalog(session, ACTOR, deepcopy(samples.CATALOG))
     for doc in (samples.TN, samples.UT):
@@ -247,6 +248,7 @@ class Client(FlaskClient):
 
         for name in ("_login_user", "csrf_token"):
             g.pop(name, None)
+        db.session.commit()  # what the test made is there before the request, as in life
         return super().open(*args, **kwargs)
 
 
@@ -286,7 +288,7 @@ class Ledger:
         return {"Authorization": f"Bearer {self.token(role, **scope)}"}
 
     def educator(self, state="TN", district=None, licenses=None, license_number=None, **kw):
-        from ledger.educators import create_educator
+        from ledger.educators.service import create_educator
 
         n = kw.pop("n", None) or uuid.uuid4().hex[:8]
         data = {
@@ -301,16 +303,19 @@ class Ledger:
                 {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)}
             ],
         }
-        return create_educator(db.session, ACTOR, data)
+        educator = create_educator(db.session, ACTOR, data)
+        db.session.commit()
+        return educator
 
     def record(self, educator, credential=None, earned_on=date(2022, 3, 1), **kw):
-        from ledger.entries import record_entry
+        from ledger.entries.service import record_entry
 
         if credential is not None:
             data = {"kind": "microcredential", "credential": credential, "earned_on": earned_on, **kw}
         else:
             data = {"kind": "activity", "earned_on": earned_on, **kw}
         entry, _ = record_entry(db.session, ACTOR, educator.id, data, today=date(2026, 11, 25))
+        db.session.commit()
         return entry
 
 
@@ -329,7 +334,7 @@ def csrf_token(client, path: str) -> str:
 def web_user(client, ledger):
     """web_user(role, state=, district=, educator=) makes a user with that role and scope,
     signs `client` in through the /login form and returns the client."""
-    from ledger.web.admin import create_user
+    from ledger.access.users import create_user
 
     def go(role, state=None, district=None, educator=None, email=None, password="correct-horse-battery"):
         email = email or f"{role}-{uuid.uuid4().hex[:6]}@example.org"

@@ -4,11 +4,10 @@ clock). Every page, API answer, transcript and report calls these."""
 from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Rulebook
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, renewal_progress
 from .standing import Standing, standing
-from .units import NO_RATE, RateTable, Valued, Valuer, value_entries
+from .units import NO_RATE, RateTable, Valued, Valuer
 
 __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
-    "value_entries",
 ]

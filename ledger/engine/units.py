@@ -96,8 +96,3 @@ class Valuer:
         if rate is None:
             return Valued(entry, ZERO, None, NO_RATE)
         return Valued(entry, rate.units, rate.cite)
-
-
-def value_entries(entries, rulebook: Rulebook) -> list[Valued]:
-    valuer = Valuer(rulebook)
-    return [valuer.value(e) for e in entries]

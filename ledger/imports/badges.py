@@ -13,8 +13,6 @@ from datetime import date
 from ..engine import MICROCREDENTIAL
 from .rows import Badge, Row, check_text, check_url, parse_date
 
-MAX_DEPTH = 32
-
 
 class BadgeFileError(Exception):
     def __init__(self, errors: list[tuple[str, str]]):
@@ -243,7 +241,8 @@ def _badge(row: Row, where: str, badge: dict, issuer, tags) -> Badge | None:
         row.error(f"{where}.issuer", "is required")
     if badge_id is None or name is None or not issuer_id:
         return None
-    tag_list = [t.strip().lower()[:50] for t in tags if isinstance(t, str) and t.strip()] if isinstance(tags, list) else []
+    tag_list = ([t.strip().lower()[:50] for t in tags if isinstance(t, str) and t.strip()]
+                if isinstance(tags, list) else [])
     if any(ord(c) < 32 for t in tag_list for c in t):
         row.error(f"{where}.tags", "a tag contains control characters")
         return None

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..models import Credential, Educator, Issuer, License, State
 
 RENEWAL_STATUS = {"complete": "Requirements met", "in_progress": "In progress", "lapsed": "Not met, cycle ended"}
-PATHWAY_STATUS = {"in_progress": "In progress", "active": "Awarded", "lapsed": "Lapsed", "permanent": "Awarded, permanent"}
+PATHWAY_STATUS = {"in_progress": "In progress", "active": "Awarded", "lapsed": "Lapsed",
+                  "permanent": "Awarded, permanent"}
 
 
 @dataclass

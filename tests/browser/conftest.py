@@ -51,8 +51,8 @@ def live_server(request, tmp_path_factory, signing_keys):
     with app.app_context():
         from datetime import date
 
+        from ledger.access.principals import ADMIN, Principal
         from ledger.demo import load_demo
-        from ledger.scopes import ADMIN, Principal
 
         load_demo(db.session, Principal(ADMIN, "browser-tests"), educators=240, seed=2024,
                   today=date.today(), echo=lambda message: None)

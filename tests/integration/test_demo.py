@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ledger.models import Educator, Entry, RulebookVersion, User, db
-from ledger.standing import educator_standing
+from ledger.standing.answer import educator_standing
 
 
 def counts():

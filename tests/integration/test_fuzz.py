@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ledger.access.principals import ADMIN, Principal
 from ledger.app import create_app
-from ledger.entries import void_entry
-from ledger.scopes import ADMIN, Principal
+from ledger.entries.service import void_entry
 
 from .. import samples
 

@@ -29,7 +29,7 @@ def sign_in(client, email, password=PASSWORD):
 
 
 def make_user(role, email, **scope):
-    from ledger.web.admin import create_user
+    from ledger.access.users import create_user
 
     create_user(db.session, "test", email, PASSWORD, role, **scope)
     db.session.commit()
@@ -171,7 +171,7 @@ def test_the_teacher_sees_renewal_pathways_and_every_entry_with_its_rule(web_use
 
 
 def test_behind_pace_is_exact_to_the_day(app, web_user, ledger, monkeypatch):
-    from ledger.web import teacher as teacher_views
+    from ledger import clock
 
     e = ledger.educator("UT", district="JUAB", licenses=[
         {"type": "professional", "cycle_start": date(2024, 1, 1), "cycle_end": date(2024, 12, 31)}])  # 365 days
@@ -180,9 +180,9 @@ def test_behind_pace_is_exact_to_the_day(app, web_user, ledger, monkeypatch):
     ledger.session.commit()
     client = web_user("educator", educator=e.id)
     # 30 / 100 is on pace while at most 30% of the cycle has gone by: 109.5 of 365 days
-    monkeypatch.setattr(teacher_views, "today", lambda: date(2024, 4, 19))   # day 109: 29.9%
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 4, 19))   # day 109: 29.9%
     assert "On pace" in client.get(f"/educators/{e.id}").get_data(as_text=True)
-    monkeypatch.setattr(teacher_views, "today", lambda: date(2024, 4, 20))   # day 110: 30.1%
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 4, 20))   # day 110: 30.1%
     assert "Behind pace" in client.get(f"/educators/{e.id}").get_data(as_text=True)
 
 
@@ -331,8 +331,7 @@ def test_yaml_aliases_are_refused_not_expanded(web_user, ledger, text):
 
 def test_every_page_judges_the_current_cycle_alike(web_user, ledger, monkeypatch):
     """An old cycle that lapsed is history; a cycle that has not begun is not yet due."""
-    from ledger.web import hr as hr_views
-    from ledger.web import teacher as teacher_views
+    from ledger import clock
 
     e = ledger.educator("UT", district="JUAB", licenses=[
         {"type": "professional", "cycle_start": date(2016, 7, 1), "cycle_end": date(2021, 6, 30)},   # lapsed
@@ -342,8 +341,7 @@ def test_every_page_judges_the_current_cycle_alike(web_user, ledger, monkeypatch
         ledger.record(e, title=f"Course {i}", hours=8, earned_on=date(2022, 1, 1 + i))  # 112 hours: complete
     ledger.session.commit()
     day = date(2026, 11, 25)
-    monkeypatch.setattr(teacher_views, "today", lambda: day)
-    monkeypatch.setattr(hr_views, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     me = web_user("educator", educator=e.id)
     page = me.get(f"/educators/{e.id}").get_data(as_text=True)
     assert 'data-testid="verdict">Renewal requirements met' in page
@@ -356,7 +354,7 @@ def test_every_page_judges_the_current_cycle_alike(web_user, ledger, monkeypatch
 
 def test_the_state_overview_counts_current_cycles_by_their_own_dates(ledger):
     from ledger.models import State
-    from ledger.web.state import renewal_summary
+    from ledger.standing.report import renewal_summary
 
     e = ledger.educator("UT", licenses=[
         {"type": "professional", "cycle_start": date(2021, 7, 1), "cycle_end": date(2027, 6, 30)},

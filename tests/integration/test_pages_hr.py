@@ -11,13 +11,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ledger import salary_runs
-from ledger.employment import move
-from ledger.entries import void_entry
+from ledger import clock
+from ledger.districts import salary_runs
+from ledger.educators.employment import move
+from ledger.entries.service import void_entry
 from ledger.models import Entry, SalaryRun, db
-from ledger.rulebooks import load_rulebook
-from ledger.web import hr
-from ledger.web.views import add_months
+from ledger.rulebooks.service import load_rulebook
+from pathways import add_months
 from tests import samples
 from tests.conftest import ACTOR, csrf_token
 
@@ -37,7 +37,7 @@ def lic(start, end, type_="professional"):
 def today(monkeypatch):
     """The pages' today, settable: `today(day)`."""
     def set_day(day):
-        monkeypatch.setattr(hr, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
     set_day(DAY)
     return set_day
 
@@ -361,7 +361,7 @@ def test_salary_run_made_listed_and_downloaded(staff, ledger, client, web_user):
 
 
 def test_another_districts_run_is_not_found(staff, web_user):
-    from ledger.scopes import ADMIN, Principal
+    from ledger.access.principals import ADMIN, Principal
 
     nebo = salary_runs.create_run(db.session, Principal(ADMIN, "test"), "NEBO", date(2025, 6, 1))
     client = juab_hr(web_user)

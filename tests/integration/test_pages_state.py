@@ -15,11 +15,11 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from ledger import transcripts
-from ledger.entries import void_entry
+from ledger import clock
+from ledger.entries.service import void_entry
 from ledger.models import Credential, Issuer, RulebookVersion, State, Transcript
-from ledger.standing import state_renewal_report
-from ledger.web import state as state_pages
+from ledger.standing.report import mcs_by_issuer, state_renewal_report
+from ledger.transcripts import service as transcripts
 from tests import samples
 from tests.conftest import ACTOR, csrf_token
 
@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """The pages' 'today' is fixed, so cycles and pace do not drift with the calendar."""
-    monkeypatch.setattr(state_pages, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def lic(start, end, type_="professional"):
@@ -96,7 +96,7 @@ def test_mcs_by_issuer_leave_out_voided_entries_and_other_states(ledger, web_use
     ledger.record(ut, "NEA-SE-01", date(2022, 3, 1))
     session.commit()
 
-    assert state_pages.mcs_by_issuer(session, session.scalar(select(State).where(State.code == "TN"))) == [
+    assert mcs_by_issuer(session, session.scalar(select(State).where(State.code == "TN"))) == [
         ("BloomBoard", 1), ("Digital Promise", 1)]
     page = web_user("state_office", state="TN").get("/state").get_data(as_text=True)
     assert table_count(page, "Digital Promise") == 1

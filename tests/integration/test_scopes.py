@@ -13,6 +13,8 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
+from ledger.access.principals import ADMIN, Principal
+from ledger.access.tokens import hash_token
 from ledger.models import (
     ApiToken,
     AuditEvent,
@@ -23,8 +25,7 @@ from ledger.models import (
     RulebookVersion,
     Void,
 )
-from ledger.rulebooks import load_rulebook
-from ledger.scopes import ADMIN, Principal, hash_token
+from ledger.rulebooks.service import load_rulebook
 
 from .. import samples
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.exports import csv_text, safe_cell
+from ledger.exports import csv_lines, safe_cell
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")'])
@@ -24,6 +24,6 @@ def test_other_cells_are_written_as_they_are(value, written):
 
 
 def test_the_csv_reads_back_with_escapes_kept():
-    text = csv_text(["name", "credits"], [["=cmd|' /C calc'!A0", Decimal("1.5")], ['say "hi", then', -1]])
+    text = "".join(csv_lines(["name", "credits"], [["=cmd|' /C calc'!A0", Decimal("1.5")], ['say "hi", then', -1]]))
     assert list(csv.reader(io.StringIO(text))) == [
         ["name", "credits"], ["'=cmd|' /C calc'!A0", "1.5"], ['say "hi", then', "-1"]]

@@ -15,8 +15,22 @@ from typing import NamedTuple
 import pytest
 
 from pathways import (
-    ACTIVE, IN_PROGRESS, LAPSED, PERMANENT, DistrictRules, Effects, Group, GroupGap, Lane,
-    Period, RoleCard, add_years, evaluate, last_day_in_window, salary, window_opens,
+    ACTIVE,
+    IN_PROGRESS,
+    LAPSED,
+    PERMANENT,
+    DistrictRules,
+    Effects,
+    Group,
+    GroupGap,
+    Lane,
+    Period,
+    RoleCard,
+    add_years,
+    evaluate,
+    last_day_in_window,
+    salary,
+    window_opens,
 )
 
 ONE_DAY = timedelta(days=1)

@@ -4,7 +4,16 @@ from datetime import date
 from decimal import Decimal
 
 from ledger.engine import (
-    COMPLETE, IN_PROGRESS, LAPSED, Entry, License, Minimum, Rate, RenewalRule, Rulebook, standing,
+    COMPLETE,
+    IN_PROGRESS,
+    LAPSED,
+    Entry,
+    License,
+    Minimum,
+    Rate,
+    RenewalRule,
+    Rulebook,
+    standing,
 )
 
 RATE = Rate(Decimal(6), date(2015, 1, 1), cite="6 a MC")

@@ -5,7 +5,7 @@ from copy import deepcopy
 import pytest
 
 from ledger.errors import Invalid
-from ledger.rulebooks import validate_rulebook
+from ledger.rulebooks.service import validate_rulebook
 
 from .. import samples
 

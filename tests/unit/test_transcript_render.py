@@ -36,7 +36,7 @@ def test_the_projects_own_fonts_and_data_uris_are_served():
 
 
 def test_serials_are_random_and_unambiguous():
-    from ledger.transcripts import CROCKFORD, new_serial
+    from ledger.transcripts.service import CROCKFORD, new_serial
 
     serials = {new_serial("TN", 2026) for _ in range(2000)}
     assert len(serials) == 2000

@@ -1,0 +1,84 @@
+"""Who sees what (CONTRACT.md section 5).
+
+A `Principal` is whoever is calling: an API token or a signed-in user. Records outside
+its scope are not found (404); actions its role may not take on records in scope are
+forbidden (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+
+from ..errors import Forbidden, NotFound
+from ..models import MAX_ID, District, Educator, License
+
+ADMIN = "admin"
+STATE_OFFICE = "state_office"
+DISTRICT_HR = "district_hr"
+EDUCATOR = "educator"
+ROLES = (ADMIN, STATE_OFFICE, DISTRICT_HR, EDUCATOR)
+
+# Which roles may take which actions on records in their scope.
+WRITERS = {ADMIN, STATE_OFFICE, DISTRICT_HR}
+PERMISSIONS = {
+    "read": set(ROLES),
+    "record_entry": WRITERS,
+    "void_entry": WRITERS,
+    "create_educator": WRITERS,
+    "import": WRITERS,
+    "load_rulebook": {ADMIN, STATE_OFFICE},
+    "load_catalog": {ADMIN, STATE_OFFICE},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    role: str
+    actor: str
+    state_id: int | None = None
+    district_id: int | None = None
+    educator_id: int | None = None
+
+    def require(self, action: str) -> None:
+        if self.role not in PERMISSIONS[action]:
+            raise Forbidden(f"the {self.role} role may not {action.replace('_', ' ')}")
+
+    def educator_clause(self):
+        """A SQL condition on `Educator` that holds for the educators in scope."""
+        if self.role == ADMIN:
+            return True
+        if self.role == STATE_OFFICE:
+            return or_(
+                Educator.state_id == self.state_id,
+                exists().where(License.educator_id == Educator.id, License.state_id == self.state_id),
+            )
+        if self.role == DISTRICT_HR:
+            return Educator.district_id == self.district_id
+        return Educator.id == self.educator_id
+
+
+def educator_in_scope(session, principal: Principal, educator_id: int) -> Educator:
+    if not 1 <= educator_id <= MAX_ID:
+        raise NotFound(f"educator {educator_id} not found")
+    educator = session.scalar(
+        select(Educator).where(Educator.id == educator_id, principal.educator_clause())
+    )
+    if educator is None:
+        raise NotFound(f"educator {educator_id} not found")
+    return educator
+
+
+def district_in_scope(session, principal: Principal, code: str, action: str) -> District:
+    district = session.scalar(select(District).where(District.code == code)) if len(code) <= 20 else None
+    visible = district is not None and (
+        principal.role == ADMIN
+        or (principal.role == DISTRICT_HR and principal.district_id == district.id)
+        or (principal.role == STATE_OFFICE and principal.state_id == district.state_id)
+    )
+    if not visible:
+        raise NotFound(f"district {code[:20]!r} not found")
+    if action == "salary_run" and principal.role not in (ADMIN, DISTRICT_HR):
+        raise Forbidden(f"the {principal.role} role may not make salary runs")
+    return district

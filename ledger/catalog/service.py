@@ -1,0 +1,85 @@
+"""Upserting the catalog by code, in one transaction with its audit row."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..access import audit
+from ..access.principals import Principal
+from ..errors import Invalid, flatten
+from ..fields import jsonable
+from ..models import Credential, Issuer
+from .schemas import catalog_schema
+
+
+def load_catalog(session, principal: Principal, raw) -> dict:
+    """Upsert issuers and credentials in one transaction. A credential's issuer must be
+    in the same file or already known."""
+    principal.require("load_catalog")
+    if not isinstance(raw, dict):
+        raise Invalid("a catalog is a mapping", {"_schema": ["expected an object with issuers and credentials"]})
+    try:
+        data = catalog_schema.load(jsonable(raw))
+    except ValidationError as exc:
+        raise Invalid("the catalog is invalid", flatten(exc.messages)) from exc
+
+    errors: dict[str, list[str]] = {}
+    _unique(errors, data["issuers"], "issuers", "code")
+    _unique(errors, data["credentials"], "credentials", "code")
+    badge_ids = [c["badge_id"] for c in data["credentials"]]
+    for i, b in enumerate(badge_ids):
+        if b is not None and badge_ids.index(b) != i:
+            errors[f"credentials[{i}].badge_id"] = [f"repeats credentials[{badge_ids.index(b)}]"]
+    issuers = {i.code: i for i in session.scalars(select(Issuer))}
+    named = {i["code"] for i in data["issuers"]}
+    for i, c in enumerate(data["credentials"]):
+        if c["issuer"] not in issuers and c["issuer"] not in named:
+            errors[f"credentials[{i}].issuer"] = [f"unknown issuer {c['issuer']!r}"]
+    existing = {c.code: c for c in session.scalars(
+        select(Credential).where(Credential.code.in_([c["code"] for c in data["credentials"]]))
+    )}
+    taken = dict(session.execute(
+        select(Credential.badge_id, Credential.code).where(Credential.badge_id.in_([b for b in badge_ids if b]))
+    ).all())
+    for i, c in enumerate(data["credentials"]):
+        owner = taken.get(c["badge_id"])
+        if owner is not None and owner != c["code"]:
+            errors[f"credentials[{i}].badge_id"] = [f"already the badge of credential {owner!r}"]
+    if errors:
+        raise Invalid("the catalog is invalid", errors)
+
+    for i in data["issuers"]:
+        if i["code"] in issuers:
+            issuers[i["code"]].name = i["name"]
+        else:
+            issuers[i["code"]] = Issuer(code=i["code"], name=i["name"])
+            session.add(issuers[i["code"]])
+    session.flush()
+    created = updated = 0
+    for c in data["credentials"]:
+        row = existing.get(c["code"])
+        if row is None:
+            row = Credential(code=c["code"])
+            session.add(row)
+            created += 1
+        else:
+            updated += 1
+        row.title = c["title"]
+        row.issuer_id = issuers[c["issuer"]].id
+        row.tags = sorted(set(c["tags"]))
+        row.estimated_hours = c["estimated_hours"]
+        row.badge_id = c["badge_id"]
+        row.reviewed = True
+    session.flush()
+    summary = {"issuers": len(data["issuers"]), "credentials_created": created, "credentials_updated": updated}
+    audit.record(session, principal.actor, "load_catalog", "catalog", "catalog", summary)
+    return summary
+
+
+def _unique(errors, items, name, key):
+    seen: dict = {}
+    for i, item in enumerate(items):
+        if item[key] in seen:
+            errors[f"{name}[{i}].{key}"] = [f"repeats {name}[{seen[item[key]]}]"]
+        seen.setdefault(item[key], i)

@@ -1,0 +1,178 @@
+"""One educator being planned: the entries drawn for them, and their value under the
+state's rulebook, computed by the real standing engine so that a goal is met exactly as the
+API will report it."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date
+from decimal import Decimal
+
+from .. import engine
+from .plans import ACTIVITY, MICRO, Catalog, Item, Plan, between
+from .profiles import ACTIVITIES, NOT_RANDOM_PREFIXES, STATES
+
+
+def digest(*parts) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _share(rule, progress, mc_share: float) -> float:
+    """No more micro-credentials once the cycle has all the units they may count for."""
+    cap = rule.max_microcredential_units
+    capped = cap is not None and progress.microcredential_units >= cap
+    return 0 if capped else mc_share
+
+
+class Person:
+    """One educator being planned: draws entries and values them with the engine."""
+
+    def __init__(self, plan: Plan, rulebook: engine.Rulebook, valuer: engine.Valuer,
+                 catalog: Catalog, today: date, rng: random.Random):
+        self.plan, self.rb, self.valuer, self.catalog = plan, rulebook, valuer, catalog
+        self.today, self.rng = today, rng
+        self.profile = STATES[plan.state]
+        self.held: set[str] = set()
+        self.seq = 0
+
+    # -- entries
+
+    def mc_pool(self, tag: str | None = None, avoid: tuple[str, ...] = (), exclude=()) -> list[tuple[str, int]]:
+        weights = self.profile.issuers
+        if self.plan.district != "JUAB":
+            weights = {k: v for k, v in weights.items() if k != "JUAB"}
+        pool = []
+        for code, issuer in self.catalog.issuer.items():
+            if (issuer not in weights or code in self.held or code in exclude
+                    or code.startswith(NOT_RANDOM_PREFIXES)):
+                continue
+            tags = self.catalog.tags[code]
+            if (tag and tag not in tags) or tags.intersection(avoid):
+                continue
+            pool.append((code, weights[issuer]))
+        return pool
+
+    def micro(self, code: str, earned_on: date) -> Item:
+        self.held.add(code)
+        self.seq += 1
+        issuer = self.catalog.issuer[code]
+        item = Item(MICRO, earned_on, credential=code)
+        h = digest(self.plan.state, self.plan.license_number, code, earned_on, self.seq)
+        if issuer in ("DP", "BB", "NEA", "KEDC", "NBPTS") and self.rng.random() < 0.6:
+            item.external_id = f"https://badges.example.org/{issuer.lower()}/assertions/{h[:24]}"
+        if self.rng.random() < 0.4:
+            item.evidence_url = f"https://evidence.example.org/{issuer.lower()}/{h[24:48]}"
+        self.plan.items.append(item)
+        return item
+
+    def draw_micro(self, lo: date, hi: date, tag: str | None = None, avoid=(), exclude=()) -> Item | None:
+        pool = self.mc_pool(tag, avoid, exclude)
+        if not pool:
+            return None
+        code = self.rng.choices([c for c, _ in pool], [w for _, w in pool])[0]
+        return self.micro(code, between(self.rng, lo, hi))
+
+    def activity(self, lo: date, hi: date, tag: str | None = None, avoid=()) -> Item:
+        state = self.plan.state
+        options = [
+            a for a in ACTIVITIES
+            if (a[3] is None or state in a[3]) and (tag is None or tag in a[1])
+            and not set(a[1]).intersection(avoid)
+        ]
+        title, tags, hours, _ = self.rng.choice(options)
+        earned_on = between(self.rng, lo, hi)
+        self.seq += 1
+        item = Item(ACTIVITY, earned_on, title=title.format(year=earned_on.year),
+                    hours=Decimal(str(self.rng.choice(hours))), tags=tuple(sorted(tags)))
+        h = digest(state, self.plan.license_number, item.title, earned_on, self.seq)
+        if self.rng.random() < 0.2:
+            item.external_id = f"pd-{state.lower()}:{h[:16]}"
+        if self.rng.random() < 0.3:
+            item.evidence_url = f"https://pd.example.org/certificates/{h[16:40]}.pdf"
+        self.plan.items.append(item)
+        return item
+
+    def draw(self, lo: date, hi: date, mc_share: float, tag=None, avoid=()) -> Item:
+        if self.rng.random() < mc_share:
+            item = self.draw_micro(lo, hi, tag, avoid)
+            if item is not None:
+                return item
+        return self.activity(lo, hi, tag, avoid)
+
+    def drop(self, item: Item) -> None:
+        self.plan.items.remove(item)
+        if item.kind == MICRO:
+            self.held.discard(item.credential)
+
+    # -- valuing
+
+    def fact(self, n: int, item: Item) -> engine.Entry:
+        if item.kind == MICRO:
+            return engine.Entry(id=n, kind=MICRO, earned_on=item.earned_on, credential=item.credential,
+                                issuer=self.catalog.issuer[item.credential],
+                                tags=self.catalog.tags[item.credential])
+        return engine.Entry(id=n, kind=ACTIVITY, earned_on=item.earned_on, tags=frozenset(item.tags),
+                            hours=item.hours, title=item.title)
+
+    def progress(self, lic: tuple[str, date, date]):
+        facts = [self.fact(n, it) for n, it in enumerate(self.plan.items) if it.void_reason is None]
+        license = engine.License(0, *lic)
+        return engine.standing(facts, [license], self.rb, self.today, self.valuer, pathways=False).renewal[0]
+
+    # -- goals
+
+    def fill(self, lic: tuple[str, date, date], goal, mc_share: float, avoid=()) -> None:
+        """Draw entries inside the cycle (never after today) until the goal holds:
+        "complete", or a fraction of the required units that stays short of complete."""
+        _, start, end = lic
+        lo, hi = start, min(end, self.today)
+        if hi < lo:
+            return
+        rule = self.rb.renewal_rule(lic[0])
+        if goal == "complete":
+            self._complete(lic, rule, lo, hi, mc_share)
+        else:
+            self._fall_short(lic, rule, lo, hi, goal, mc_share, avoid)
+
+    def _complete(self, lic, rule, lo: date, hi: date, mc_share: float) -> None:
+        for m in rule.minimums:
+            for attempt in range(12):
+                p = self.progress(lic)
+                if next(x for x in p.minimums if x.tag == m.tag).met:
+                    break
+                self.draw(lo, hi, mc_share if attempt < 6 else 0, tag=m.tag)
+        for _ in range(80):
+            p = self.progress(lic)
+            if p.status == engine.COMPLETE:
+                return
+            self.draw(lo, hi, _share(rule, p, mc_share))
+
+    def _fall_short(self, lic, rule, lo: date, hi: date, fraction, mc_share: float, avoid) -> None:
+        target = rule.required_units * Decimal(str(fraction))
+        for _ in range(80):
+            p = self.progress(lic)
+            if p.earned_units >= target:
+                return
+            item = self.draw(lo, hi, _share(rule, p, mc_share), avoid=avoid)
+            p = self.progress(lic)
+            # one draw too many: this cycle must stay short (of a minimum, with `avoid`)
+            if p.status == engine.COMPLETE or (not avoid and p.earned_units >= rule.required_units):
+                self.drop(item)
+                return
+
+    def extras(self, lic, n: int, lo: date, hi: date, keep_short: bool) -> None:
+        """More micro-credentials inside the cycle. After completion they change
+        nothing; with `keep_short` one is kept only if the cycle's earned units stay the
+        same (it is past the cap)."""
+        hi = min(hi, self.today)
+        for _ in range(n):
+            if hi < lo:
+                return
+            before = self.progress(lic).earned_units if keep_short else None
+            item = self.draw_micro(lo, hi)
+            if item is None:
+                return
+            if keep_short and self.progress(lic).earned_units != before:
+                self.drop(item)
+                return

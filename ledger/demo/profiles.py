@@ -1,0 +1,125 @@
+"""The demo's data tables: which state each educator falls in, each state's licenses,
+issuers and districts, renewal goals, the activities drawn, and the void stories told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Which state each educator index falls in: 6 TN, 6 UT, 4 KY, 4 MA, 2 LA and 2 MO in every 24, so
+# that asking for more educators never changes the ones already made.
+STATE_PATTERN = ("TN", "UT", "KY", "MA", "TN", "UT", "KY", "TN", "UT", "MA",
+                 "TN", "UT", "KY", "TN", "UT", "MA", "KY", "TN", "UT", "MA", "LA", "MO", "LA", "MO")
+
+# Renewal goals, cycled through each state's educators (offset per state).
+GOALS = ("complete", "on_track", "behind", "lapsed", "renewed",
+         "complete", "on_track", "lapsed", "behind", "complete")
+GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1, "LA": 2, "MO": 4}
+
+
+@dataclass(frozen=True)
+class StateProfile:
+    anchor: tuple[int, int] | None  # month, day a cycle starts; None: per educator
+    licenses: tuple[tuple[str, int, float], ...]  # (type, cycle years, weight)
+    issuers: dict[str, int]  # issuer code -> weight when drawing a micro-credential
+    mc_share: float  # chance that a draw is a micro-credential rather than an activity
+    district: str | None = None
+    district_share: float = 0.0
+    license_number: tuple[int, int, int, int] = (100000, 900000, 7919, 48271)  # base, span, step, shift
+
+
+STATES = {
+    "TN": StateProfile(
+        anchor=(9, 1),
+        licenses=(("professional", 6, 0.75), ("practitioner", 3, 0.25)),
+        issuers={"DP": 4, "BB": 3, "NEA": 3},
+        mc_share=0.7,
+        license_number=(100000, 900000, 7919, 48271),
+    ),
+    "UT": StateProfile(
+        anchor=(7, 1),
+        licenses=(("professional", 5, 1.0),),
+        issuers={"DP": 4, "BB": 3, "NEA": 2, "JUAB": 2},
+        mc_share=0.75,
+        district="JUAB", district_share=0.8,
+        license_number=(1000000, 9000000, 104729, 311),
+    ),
+    "MA": StateProfile(
+        anchor=None,
+        licenses=(("professional", 5, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 3},
+        mc_share=0.35,
+        license_number=(400000, 500000, 6007, 1234),
+    ),
+    "KY": StateProfile(
+        anchor=(7, 1),
+        licenses=(("rank3", 5, 1.0),),
+        issuers={"KEDC": 4, "KVEC": 2, "DP": 2, "BB": 1, "NEA": 1},
+        mc_share=0.8,
+        district="FAYETTE", district_share=1.0,
+        license_number=(100000, 900000, 7901, 999),
+    ),
+    "LA": StateProfile(
+        anchor=(7, 1),
+        licenses=(("level2", 5, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 2},
+        mc_share=0.6,
+        license_number=(2000000, 800000, 6133, 777),
+    ),
+    "MO": StateProfile(
+        anchor=(7, 1),
+        licenses=(("initial_administrator", 4, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 2},
+        mc_share=0.7,
+        license_number=(500000, 400000, 5011, 4321),
+    ),
+}
+
+# Credentials never drawn at random: a district's own role-card core, the KEDC capstone
+# and National Board certification are given deliberately.
+NOT_RANDOM_PREFIXES = ("JUAB-TLM-", "KEDC-CAP-", "NBPTS-", "LA-MT-", "LA-CL-", "MO-AL-")
+
+# Activities: (title, tags, possible hours, states or None for all). "{year}" is the year
+# the activity took place.
+ACTIVITIES = (
+    ("Workshop: Classroom Management Essentials", ("pedagogy",), (3, 4, 6), None),
+    ("Workshop: Differentiating Instruction in Mixed-Ability Classrooms", ("pedagogy",), (3, 6), None),
+    ("Workshop: Supporting Students with IEPs in General Education", ("disabilities",), (3, 6, 8), None),
+    ("Workshop: Co-Teaching for Inclusive Classrooms", ("disabilities", "pedagogy"), (6, 7.5), None),
+    ("Workshop: Structured Literacy and the Science of Reading", ("literacy",), (6, 12), None),
+    ("Summer Literacy Institute {year}", ("literacy", "content"), (15, 18, 24, 30), None),
+    ("Workshop: Sheltered Instruction for English Learners", ("sei",), (6, 10, 15), None),
+    ("Workshop: Using Assessment Data to Plan Instruction", ("assessment",), (3, 4.5, 6), None),
+    ("Workshop: Trauma-Informed Practices", ("culture",), (3, 6), None),
+    ("Youth Mental Health First Aid", ("culture",), (8,), None),
+    ("Suicide prevention and child abuse reporting training ({year})", (), (2,), None),
+    ("Grade-level professional learning community, {year}", ("collaboration",), (8, 10, 12, 16), None),
+    ("Mentoring a student teacher", ("leadership", "collaboration"), (10, 15, 20), None),
+    ("Conference: NCTM Annual Meeting {year}", ("content", "math"), (12, 15, 18), None),
+    ("Conference: ISTE Live {year}", ("technology",), (12, 16, 20), None),
+    ("Conference: NSTA National Conference on Science Education {year}", ("content",), (12, 15), None),
+    ("Conference: Learning Forward Annual Conference {year}", ("leadership", "collaboration"), (12, 15), None),
+    ("Conference: CEC Convention and Expo {year}", ("disabilities",), (12, 15), None),
+    ("Conference: TESOL International Convention {year}", ("sei",), (12, 15), None),
+    ("Graduate course: Teaching Mathematics for Understanding (3 credits)", ("content", "math"), (45,), None),
+    ("Graduate course: Assessment and Evaluation of Learning (3 credits)", ("assessment", "pedagogy"), (45,), None),
+    ("Tennessee Early Literacy Training: Foundational Skills", ("literacy",), (30,), ("TN",)),
+    ("Tennessee Educator Summer Conference {year}", ("content", "pedagogy"), (6, 12), ("TN",)),
+    ("Utah Core Academy {year}", ("content", "pedagogy"), (18, 24, 30), ("UT",)),
+    ("Utah LETRS cohort, units 1-4", ("literacy",), (20, 24), ("UT",)),
+    ("Course: Sheltered English Immersion Teacher Endorsement", ("sei",), (45,), ("MA",)),
+    ("MassCUE Fall Conference {year}", ("technology",), (6, 12), ("MA",)),
+    ("Course: Strategies for Students with Disabilities (1 credit)", ("disabilities",), (15,), ("MA",)),
+    ("Course: Content Deepening in the Humanities (1 credit)", ("content",), (15,), ("MA",)),
+    ("Kentucky Reading Association Conference {year}", ("literacy",), (12,), ("KY",)),
+    ("Kentucky Summer Leadership Institute {year}", ("leadership",), (12, 18), ("KY",)),
+)
+
+# Void stories: (kind of entry, reason template). Corrections re-record the entry: the
+# ledger is append-only, so a mistake is voided, never edited.
+VOID_STORIES = (
+    ("wrong_date", "earned_on typed as {wrong}; the badge assertion says {right}. Re-recorded as a new entry."),
+    ("wrong_hours", "hours entered as {wrong}; the attendance certificate shows {right}. Re-recorded as a new entry."),
+    ("revoked", "The issuer revoked this badge on audit: the submitted evidence did not meet the rubric."),
+    ("wrong_educator", "Recorded against the wrong educator (license number digits transposed)."),
+    ("duplicate", "Duplicate of an entry already imported from the district PD system."),
+)

@@ -1,0 +1,110 @@
+"""A district's full data, as CSV and JSON: districts must own their data (DOMAIN.md).
+Educators it employs now, every entry of theirs (voided ones marked), and their standing
+in the district's state today."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import engine
+from ..access.principals import Principal, district_in_scope
+from ..exports import csv_lines
+from ..models import Credential, Educator, Entry, Issuer, License, Void
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
+from ..standing.answer import pathway_dict, renewal_dict, salary_dict
+from ..standing.facts import facts_by_educator
+
+TABLES = ("educators", "entries", "standing")
+
+
+def _employees(session, district_id: int):
+    return session.scalars(
+        select(Educator).where(Educator.district_id == district_id).order_by(Educator.id)
+    ).all()
+
+
+def educators_rows(session, district) -> Iterator[list]:
+    for e in _employees(session, district.id):
+        licenses = "; ".join(f"{l.state.code} {l.type} {l.cycle_start}..{l.cycle_end}" for l in e.licenses)
+        yield [e.id, e.state.code, e.license_number, e.first_name, e.last_name, e.email, licenses]
+
+
+def entries_rows(session, district) -> Iterator[list]:
+    stmt = (
+        select(Entry.id, Entry.educator_id, Educator.license_number, Entry.kind, Credential.code, Issuer.code,
+               Entry.title, Entry.hours, Entry.earned_on, Entry.external_id, Entry.evidence_url,
+               Entry.recorded_by, Entry.recorded_at, Void.reason, Void.voided_at)
+        .join(Educator, Entry.educator_id == Educator.id)
+        .outerjoin(Credential, Entry.credential_id == Credential.id)
+        .outerjoin(Issuer, Credential.issuer_id == Issuer.id)
+        .outerjoin(Void, Void.entry_id == Entry.id)
+        .where(Educator.district_id == district.id)
+        .order_by(Entry.educator_id, Entry.earned_on, Entry.id)
+    )
+    for row in session.execute(stmt, execution_options={"yield_per": 2000}):
+        yield list(row)
+
+
+def standing_rows(session, district, as_of: date) -> Iterator[dict]:
+    version = newest_version(session, district.state.code)
+    rulebook = engine_rulebook(version)
+    valuer = engine.Valuer(rulebook)
+    employees = _employees(session, district.id)
+    facts = facts_by_educator(session, [e.id for e in employees], as_of)
+    licenses: dict[int, list] = {}
+    for lic in session.scalars(select(License).where(
+        License.educator_id.in_([e.id for e in employees] or [0]), License.state_id == district.state_id
+    )):
+        licenses.setdefault(lic.educator_id, []).append(
+            engine.License(lic.id, lic.type, lic.cycle_start, lic.cycle_end))
+    for e in employees:
+        s = engine.standing(facts.get(e.id, []), licenses.get(e.id, []), rulebook, as_of, valuer,
+                            district=district.code)
+        yield {
+            "educator_id": e.id, "license_number": e.license_number, "name": e.name,
+            "renewal": [renewal_dict(p, rulebook) for p in s.renewal],
+            "pathways": [pathway_dict(p) for p in s.pathways],
+            "salary": None if s.salary is None else salary_dict(s.salary),
+        }
+
+
+EDUCATOR_HEADER = ["educator_id", "state", "license_number", "first_name", "last_name", "email", "licenses"]
+ENTRY_HEADER = ["entry_id", "educator_id", "license_number", "kind", "credential", "issuer", "title", "hours",
+                "earned_on", "external_id", "evidence_url", "recorded_by", "recorded_at", "void_reason", "voided_at"]
+STANDING_HEADER = ["educator_id", "license_number", "name", "renewal", "pathways", "salary_credits", "lane",
+                   "base_salary_pct"]
+
+
+def export_csv(session, principal: Principal, code: str, table: str, as_of: date) -> Iterator[str]:
+    district = district_in_scope(session, principal, code, "read")
+    if table == "educators":
+        return csv_lines(EDUCATOR_HEADER, educators_rows(session, district))
+    if table == "entries":
+        return csv_lines(ENTRY_HEADER, entries_rows(session, district))
+    return csv_lines(STANDING_HEADER, (
+        [s["educator_id"], s["license_number"], s["name"],
+         "; ".join(f"{r['license']} {r['status']} {r['earned_units']:g}/{r['required_units']:g}" for r in s["renewal"]),
+         "; ".join(f"{p['code']} {p['status']}" for p in s["pathways"]),
+         s["salary"]["credits"] if s["salary"] else None, s["salary"]["lane"] if s["salary"] else None,
+         s["salary"]["base_salary_pct"] if s["salary"] else None]
+        for s in standing_rows(session, district, as_of)
+    ))
+
+
+def export_json(session, principal: Principal, code: str, as_of: date) -> dict:
+    district = district_in_scope(session, principal, code, "read")
+    return {
+        "district": {"code": district.code, "name": district.name, "state": district.state.code},
+        "as_of": as_of.isoformat(),
+        "educators": [dict(zip(EDUCATOR_HEADER, r)) for r in educators_rows(session, district)],
+        "entries": [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else float(v) if k == "hours" and v is not None else v)
+             for k, v in zip(ENTRY_HEADER, r)}
+            for r in entries_rows(session, district)
+        ],
+        "standing": list(standing_rows(session, district, as_of)),
+    }

@@ -1,0 +1,136 @@
+"""District HR's pages: the roster (filters, search, the MCs-per-month chart) and salary
+runs with their CSV. HR sees its own district (another district's run is a 404); an
+admin any district."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from sqlalchemy import case, func, select
+
+from pathways import add_months
+
+from .. import clock
+from ..access.principals import ADMIN, DISTRICT_HR
+from ..http.forms import attempt
+from ..http.offices import current_district, district_choices
+from ..http.signin import principal, role_required
+from ..models import District, SalaryRun, SalaryRunRow, db
+from ..standing.labels import long_date
+from . import salary_runs as run_service
+from .roster import matches, monthly_mcs, roster_rows
+from .schemas import SALARY_RUN_IN
+
+bp = Blueprint("district_pages", __name__, url_prefix="/district")
+
+PER_PAGE = 100
+RENEWAL_FILTERS = {"behind": "Behind pace", "due_soon": "Due within 6 months", "lapsed": "Lapsed",
+                   "complete": "Complete", "on_pace": "On pace"}
+STAGE_FILTERS = {"in_progress": "In progress", "held": "Held (in maintenance)", "permanent": "Permanent",
+                 "holding": "Held or permanent", "lapsed": "Lapsed", "none": "None started"}
+
+
+@bp.get("")
+@role_required(DISTRICT_HR, ADMIN)
+def roster():
+    district = current_district()
+    if district is None:
+        return render_template("hr/roster.html", district=None, districts=district_choices())
+    day = clock.today()
+    rows, unit, facts = roster_rows(db.session, district, day)
+    status = request.args.get("status", "")
+    stage = request.args.get("stage", "")
+    q = (request.args.get("q") or "").strip()[:100]
+    status = status if status in RENEWAL_FILTERS else ""
+    stage = stage if stage in STAGE_FILTERS else ""
+    shown = [r for r in rows if (not status or status in r["keys"]) and (not stage or stage in r["stages"])
+             and (not q or matches(r, q))]
+    base = {"district": request.args["district"]} if request.args.get("district") else {}
+    kpis = [
+        (key, label, value, tone, url_for("district_pages.roster", **base, **({"status": key} if key else {})),
+         status == key and not stage and not q)
+        for key, label, value, tone in (
+            ("", "Employees", len(rows), "plain"),
+            ("behind", "Behind pace", sum("behind" in r["keys"] for r in rows), "warn"),
+            ("due_soon", "Due within 6 months", sum("due_soon" in r["keys"] for r in rows), "bad"),
+            ("lapsed", "Lapsed", sum("lapsed" in r["keys"] for r in rows), "bad"),
+            ("complete", "Complete", sum("complete" in r["keys"] for r in rows), "good"),
+        )
+    ]
+    held = sum("holding" in r["stages"] for r in rows)
+    kpis.append(("holding", "Holding a role card", held, "good",
+                 url_for("district_pages.roster", **base, stage="holding"),
+                 stage == "holding" and not status and not q))
+    chart = monthly_mcs(facts, day)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-len(shown) // PER_PAGE))
+    page = min(page, pages)
+    args = {k: v for k, v in (("district", request.args.get("district")), ("status", status), ("stage", stage),
+                              ("q", q)) if v}
+    return render_template(
+        "hr/roster.html", district=district, districts=district_choices(),
+        rows=shown[(page - 1) * PER_PAGE:page * PER_PAGE],
+        total=len(rows), matched=len(shown), page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
+        kpis=kpis, chart=chart, chart_total=sum(c[1] for c in chart), unit=unit, today=day, long_date=long_date,
+        due_by=add_months(day, 6),
+        status=status, stage=stage, q=q, renewal_filters=RENEWAL_FILTERS, stage_filters=STAGE_FILTERS,
+    )
+
+
+def _runs(district: District) -> list[dict]:
+    counts = {run_id: (n, changes or 0, new or 0) for run_id, n, changes, new in db.session.execute(
+        select(SalaryRunRow.run_id, func.count(), func.sum(case((SalaryRunRow.lane_changed, 1), else_=0)),
+               func.sum(SalaryRunRow.credits_new))
+        .join(SalaryRun, SalaryRunRow.run_id == SalaryRun.id)
+        .where(SalaryRun.district_id == district.id).group_by(SalaryRunRow.run_id)
+    )}
+    runs = db.session.scalars(
+        select(SalaryRun).where(SalaryRun.district_id == district.id)
+        .order_by(SalaryRun.pay_date.desc(), SalaryRun.id.desc())
+    ).all()
+    return [{"run": r, "employees": counts.get(r.id, (0, 0, 0))[0], "lane_changes": counts.get(r.id, (0, 0, 0))[1],
+             "credits_new": float(counts.get(r.id, (0, 0, 0))[2])} for r in runs]
+
+
+@bp.route("/salary-runs", methods=["GET", "POST"])
+@role_required(DISTRICT_HR, ADMIN)
+def salary_runs():
+    district = current_district()
+    errors: dict[str, list[str]] | None = {}
+    pay_date = (request.form.get("pay_date") or "").strip()
+    if request.method == "POST" and district is not None:
+        run, errors = attempt(lambda: run_service.create_run(
+            db.session, principal(), district.code, SALARY_RUN_IN.load({"pay_date": pay_date})["pay_date"]))
+        if not errors:
+            flash(f"Salary run made for pay date {run.pay_date.isoformat()}: {len(run.rows)} employees.", "good")
+            return redirect(url_for("district_pages.salary_run", run_id=run.id))
+    runs = _runs(district) if district is not None else []
+    latest = runs[0]["run"].pay_date if runs else None
+    return render_template("hr/salary_runs.html", district=district, districts=district_choices(), runs=runs,
+                           errors=errors, pay_date=pay_date, latest=latest,
+                           today=clock.today()), (422 if errors else 200)
+
+
+@bp.get("/salary-runs/<id:run_id>")
+@role_required(DISTRICT_HR, ADMIN)
+def salary_run(run_id):
+    run = run_service.get_run(db.session, principal(), run_id)  # another district's run: 404
+    data = run_service.run_dict(run)
+    rows = data["rows"]
+    summary = {"employees": len(rows), "lane_changes": sum(r["lane_changed"] for r in rows),
+               "credits_new": sum(r["credits_new"] for r in rows),
+               "raises": sum(1 for r in rows if r["base_salary_pct"])}
+    return render_template("hr/salary_run.html", run=run, data=data, rows=rows, summary=summary,
+                           admin=principal().role == ADMIN)
+
+
+@bp.get("/salary-runs/<id:run_id>.csv")
+@role_required(DISTRICT_HR, ADMIN)
+def salary_run_csv(run_id):
+    run = run_service.get_run(db.session, principal(), run_id)
+    body = "".join(run_service.run_csv(run))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="salary-run-{run.district.code}-{run.pay_date}-{run.id}.csv"',
+        "Cache-Control": "no-store"})

@@ -1,0 +1,126 @@
+"""Salary runs for payroll (CONTRACT.md section 4, "Salary runs").
+
+A run as of `pay_date` covers the district's current employees: each one's salary
+credits, lane and designation raise from the same standing engine as every page, what
+is new since the district's earlier runs (`credits_new`, never negative), and whether
+the lane changed since the educator's last run here. Runs are append-only: a lane change
+takes effect from the run that first posts it, and a run for a pay date before the
+district's latest is refused (payroll is never changed after the fact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from .. import engine
+from ..access import audit
+from ..access.principals import Principal, district_in_scope
+from ..errors import Invalid, NotFound
+from ..exports import csv_lines
+from ..models import MAX_ID, Educator, SalaryRun, SalaryRunRow
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
+from ..standing.facts import facts_by_educator
+
+CSV_HEADER = ["educator_id", "license_number", "name", "credits_total", "credits_new", "lane", "lane_changed",
+              "base_salary_pct", "designations"]
+
+
+def create_run(session, principal: Principal, code: str, pay_date: date) -> SalaryRun:
+    district = district_in_scope(session, principal, code, "salary_run")
+    latest = session.scalar(select(func.max(SalaryRun.pay_date)).where(SalaryRun.district_id == district.id))
+    if latest is not None and pay_date < latest:
+        raise Invalid(
+            f"pay_date {pay_date} is before this district's latest run ({latest}): runs are never back-dated",
+            {"pay_date": [f"before the latest run's pay date {latest}"]},
+        )
+    version = newest_version(session, district.state.code)
+    rulebook = engine_rulebook(version)
+    employees = session.execute(
+        select(Educator.id, Educator.license_number, Educator.first_name, Educator.last_name)
+        .where(Educator.district_id == district.id).order_by(Educator.id)
+    ).all()
+    ids = [e[0] for e in employees]
+    # What earlier runs of this district posted, and the lane each educator was last at.
+    posted = dict(session.execute(
+        select(SalaryRunRow.educator_id, func.sum(SalaryRunRow.credits_new))
+        .join(SalaryRun, SalaryRunRow.run_id == SalaryRun.id)
+        .where(SalaryRun.district_id == district.id).group_by(SalaryRunRow.educator_id)
+    ).all())
+    last_run = (
+        select(SalaryRunRow.educator_id, func.max(SalaryRunRow.run_id).label("run_id"))
+        .join(SalaryRun, SalaryRunRow.run_id == SalaryRun.id)
+        .where(SalaryRun.district_id == district.id).group_by(SalaryRunRow.educator_id).subquery()
+    )
+    last_lane = dict(session.execute(
+        select(SalaryRunRow.educator_id, SalaryRunRow.lane).join(
+            last_run, (SalaryRunRow.educator_id == last_run.c.educator_id) & (SalaryRunRow.run_id == last_run.c.run_id)
+        )
+    ).all())
+    facts = facts_by_educator(session, ids, pay_date)
+    valuer = engine.Valuer(rulebook)
+    run = SalaryRun(district_id=district.id, pay_date=pay_date, run_by=principal.actor,
+                    rulebook_version=version.version)
+    session.add(run)
+    session.flush()
+    rows = []
+    for educator_id, license_number, first, last in employees:
+        s = engine.standing(facts.get(educator_id, []), [], rulebook, pay_date, valuer, district=district.code)
+        pay = s.salary
+        total = pay.credits if pay else Decimal(0)
+        new = max(Decimal(0), total - Decimal(posted.get(educator_id) or 0))
+        lane = pay.lane if pay else None
+        before = last_lane.get(educator_id, _NEVER)
+        rows.append(SalaryRunRow(
+            run_id=run.id, educator_id=educator_id, license_number=license_number, name=f"{first} {last}"[:201],
+            credits_total=total, credits_new=new, lane=lane,
+            lane_changed=before is not _NEVER and before != lane,
+            base_salary_pct=pay.base_salary_pct if pay else Decimal(0),
+            designations=list(pay.designations) if pay else [],
+        ))
+    session.add_all(rows)
+    session.flush()
+    audit.record(session, principal.actor, "salary_run", "salary_run", run.id, {
+        "district": district.code, "pay_date": pay_date.isoformat(), "employees": len(rows),
+        "lane_changes": sum(r.lane_changed for r in rows),
+    })
+    session.flush()
+    session.refresh(run)
+    return run
+
+
+_NEVER = object()
+
+
+def get_run(session, principal: Principal, run_id: int) -> SalaryRun:
+    run = session.get(SalaryRun, run_id) if 1 <= run_id <= MAX_ID else None
+    if run is None:
+        raise NotFound(f"salary run {run_id} not found")
+    district_in_scope(session, principal, run.district.code, "read")
+    return run
+
+
+def run_dict(run: SalaryRun) -> dict:
+    return {
+        "id": run.id, "district": run.district.code, "pay_date": run.pay_date.isoformat(),
+        "run_by": run.run_by, "run_at": run.run_at.isoformat(), "rulebook_version": run.rulebook_version,
+        "rows": [
+            {"educator_id": r.educator_id, "license_number": r.license_number, "name": r.name,
+             "credits_total": float(r.credits_total), "credits_new": float(r.credits_new), "lane": r.lane,
+             "lane_changed": r.lane_changed, "base_salary_pct": float(r.base_salary_pct),
+             "designations": r.designations}
+            for r in run.rows
+        ],
+    }
+
+
+def run_csv(run: SalaryRun) -> Iterator[str]:
+    return csv_lines(CSV_HEADER, (
+        [r.educator_id, r.license_number, r.name, r.credits_total, r.credits_new, r.lane, r.lane_changed,
+         r.base_salary_pct, ";".join(r.designations)]
+        for r in run.rows
+    ))

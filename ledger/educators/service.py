@@ -1,0 +1,88 @@
+"""Educators and their licenses."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..access import audit
+from ..access.principals import DISTRICT_HR, STATE_OFFICE, Principal
+from ..errors import Conflict, Forbidden, Invalid
+from ..models import District, Educator, Employment, License, State, savepoint, utcnow
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
+
+
+def create_educator(session, principal: Principal, data: dict) -> Educator:
+    """`data` is shaped by the API's EducatorIn: license_number, state, first_name,
+    last_name, email?, district?, licenses [{type, cycle_start, cycle_end, state?}]."""
+    principal.require("create_educator")
+    errors: dict[str, list[str]] = {}
+    state = _state(session, data["state"], "state", errors)
+    district = None
+    district_code = data.get("district")
+    if district_code is None and principal.role == DISTRICT_HR:
+        district = session.get(District, principal.district_id)
+    elif district_code is not None:
+        district = session.scalar(select(District).where(District.code == district_code))
+        if district is None:
+            errors["district"] = [f"unknown district {district_code!r}"]
+    if district is not None and state is not None and district.state_id != state.id:
+        errors["district"] = [
+            f"{district.code} is a district of {district.state.code}; the educator's state is {state.code}"
+        ]
+    license_rows = []
+    for i, lic in enumerate(data.get("licenses") or []):
+        lic_state = state if not lic.get("state") else _state(session, lic["state"], f"licenses[{i}].state", errors)
+        if lic["cycle_end"] < lic["cycle_start"]:
+            errors[f"licenses[{i}].cycle_end"] = ["is before cycle_start"]
+        if lic_state is not None:
+            rulebook = engine_rulebook(newest_version(session, lic_state.code))
+            if rulebook.renewal_rule(lic["type"]) is None:
+                known = ", ".join(r.license for r in rulebook.renewal) or "none"
+                errors[f"licenses[{i}].type"] = [
+                    f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
+                ]
+        license_rows.append((lic, lic_state))
+    if errors:
+        raise Invalid("the educator is invalid", errors)
+
+    if principal.role == STATE_OFFICE and state.id != principal.state_id:
+        raise Forbidden("a state_office token may add educators only to its own state")
+    if principal.role == DISTRICT_HR and (district is None or district.id != principal.district_id):
+        raise Forbidden("a district_hr token may add educators only to its own district")
+
+    educator = Educator(
+        license_number=data["license_number"], state_id=state.id,
+        first_name=data["first_name"], last_name=data["last_name"],
+        email=(data.get("email") or None), district_id=district.id if district else None,
+    )
+    try:
+        with savepoint(session):
+            session.add(educator)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"{state.code} license number {data['license_number']!r} is already an educator",
+            {"license_number": ["already recorded for this state"]},
+        ) from None
+    for lic, lic_state in license_rows:
+        session.add(License(educator_id=educator.id, state_id=lic_state.id, type=lic["type"],
+                            cycle_start=lic["cycle_start"], cycle_end=lic["cycle_end"]))
+    if district is not None:
+        session.add(Employment(educator_id=educator.id, district_id=district.id,
+                               started_on=data.get("employed_since") or utcnow().date(),
+                               recorded_by=principal.actor))
+    session.flush()
+    audit.record(session, principal.actor, "create_educator", "educator", educator.id,
+                 {"license_number": educator.license_number, "state": state.code})
+    session.flush()
+    session.refresh(educator)
+    return educator
+
+
+def _state(session, code: str, field: str, errors) -> State | None:
+    state = session.scalar(select(State).where(State.code == code.upper()))
+    if state is None:
+        errors[field] = [f"no rulebook loaded for state {code!r}"]
+    return state

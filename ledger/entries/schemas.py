@@ -1,0 +1,73 @@
+"""Entries' shapes: what a request holds (In) and what the API answers (Out)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..fields import DATES, code, decimal
+
+KINDS = ("microcredential", "activity")
+
+
+class EntryIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    credential = code(metadata={"description": "catalog code; required for a micro-credential"})
+    title = fields.String(validate=validate.Length(min=1, max=300),
+                          metadata={"description": "required for an activity"})
+    hours = decimal(0, 1000, min_inclusive=False, places=2,
+                    metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"})
+    tags = fields.List(code(50), validate=validate.Length(max=50))
+    earned_on = fields.Date(required=True, validate=DATES)
+    external_id = fields.String(validate=validate.Length(min=1, max=500))
+    evidence_url = fields.Url(validate=validate.Length(max=2000), schemes={"http", "https"})
+
+    @validates_schema
+    def _by_kind(self, data, **_):
+        errors = {}
+        if data.get("kind") == "microcredential":
+            if not data.get("credential"):
+                errors["credential"] = ["required for a micro-credential"]
+            for name in ("title", "hours", "tags"):
+                if data.get(name) is not None:
+                    errors[name] = ["only for an activity"]
+        elif data.get("kind") == "activity":
+            for name in ("title", "hours"):
+                if data.get(name) is None:
+                    errors[name] = ["required for an activity"]
+            if data.get("credential") is not None:
+                errors["credential"] = ["only for a micro-credential"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class VoidOut(Schema):
+    reason = fields.String()
+    voided_by = fields.String()
+    voided_at = fields.DateTime()
+
+
+class EntryOut(Schema):
+    id = fields.Integer()
+    educator_id = fields.Integer()
+    kind = fields.String()
+    credential = fields.Function(lambda e: e.credential.code if e.credential else None, allow_none=True)
+    title = fields.Function(lambda e: e.title if e.kind == "activity" else e.credential.title)
+    hours = fields.Float(allow_none=True)
+    tags = fields.Function(lambda e: list(e.credential.tags) if e.credential else list(e.tags or []))
+    earned_on = fields.Date()
+    external_id = fields.String(allow_none=True)
+    evidence_url = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+    voided = fields.Function(lambda e: e.void is not None)
+    void = fields.Nested(VoidOut, allow_none=True)
+
+
+class VoidIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+ENTRY_IN = EntryIn()
+VOID_IN = VoidIn()
+ENTRY_OUT = EntryOut()
+ENTRIES_OUT = EntryOut(many=True)

@@ -1,0 +1,40 @@
+"""Field rules every schema shares (rulebooks, catalog, requests): codes, bounded
+decimals, dates a database can hold, two-letter state codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from marshmallow import fields, validate
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", error="letters, digits, '-', '_' or '.'")
+STATE_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="a two-letter state code")
+EARLIEST = dt.date(1900, 1, 1)
+DATES = validate.Range(min=EARLIEST, max=dt.date(2200, 12, 31), error="must be between 1900-01-01 and 2200-12-31")
+NAME = validate.Length(min=1, max=100)
+MAX_UNITS = 100000
+
+
+def decimal(minimum, maximum, min_inclusive=True, **kw):
+    """A Decimal field whose range is checked and documented as numbers. (apispec would
+    write a Range on a Decimal field as strings, which is not valid OpenAPI.)"""
+    check = validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive)
+    bounds = {"minimum": minimum, "maximum": maximum}
+    if not min_inclusive:
+        bounds["exclusiveMinimum"] = True
+    metadata = {**bounds, **kw.pop("metadata", {})}
+    return fields.Decimal(validate=lambda value: check(value), allow_nan=False, metadata=metadata, **kw)
+
+
+def code(max_len=80, **kw):
+    return fields.String(validate=[validate.Length(min=1, max=max_len), CODE], **kw)
+
+
+def is_state_code(text: str) -> bool:
+    return len(text) == 2 and text.isascii() and text.isalpha()
+
+
+def jsonable(raw):
+    """YAML gives dates as date objects; the schemas read ISO strings."""
+    return json.loads(json.dumps(raw, default=str))

@@ -1,0 +1,36 @@
+"""POST /imports: a CSV or Open Badges file as the body; the row report as the answer."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from .. import clock
+from ..http.api import blueprint
+from ..models import db
+from .run import run_import
+from .schemas import IMPORT_REPORT_OUT, ImportQuery
+from .sources import body_rows
+
+bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", json_body=False)
+
+
+@bp.post("/imports")
+@bp.arguments(ImportQuery, location="query")
+@bp.doc(requestBody={"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}},
+}})
+@bp.response(200, IMPORT_REPORT_OUT)
+@bp.doc(responses={"422": {
+    "description": "bad rows (without partial) or an unreadable file: the report, nothing recorded; "
+                   "or a bad query parameter: an error",
+    "content": {"application/json": {"schema": {"oneOf": [
+        {"$ref": "#/components/schemas/ImportReportOut"}, {"$ref": "#/components/schemas/ErrorOut"}]}}},
+}})
+@bp.alt_response(413, response="DEFAULT_ERROR")
+def post_import(query):
+    body = request.get_data(cache=False)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
+    open_rows = body_rows(body, query["format"], clock.today())
+    report = run_import(db.session, g.principal, open_rows, fmt=query["format"],
+                                       partial=query["partial"], dry_run=query["dry_run"])
+    return report.as_dict(), report.status

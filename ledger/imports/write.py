@@ -1,0 +1,74 @@
+"""Writing an import's accepted rows: a multi-row INSERT, or COPY on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..engine import MICROCREDENTIAL
+from ..models import Entry, Holding
+from .rows import Row
+
+
+def write_entries(session, actor: str, rows: list[Row]) -> None:
+    """Insert the rows' entries, and a holding for each micro-credential, in bulk."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy(session, actor, rows)
+    values = [{
+        "educator_id": r.educator_id, "kind": r.kind, "credential_id": r.credential_id,
+        "title": r.title if r.kind != MICROCREDENTIAL else None,
+        "hours": r.hours if r.kind != MICROCREDENTIAL else None,
+        "tags": r.tags if r.kind != MICROCREDENTIAL else [], "earned_on": r.earned_on,
+        "external_id": r.external_id, "evidence_url": r.evidence_url, "recorded_by": actor,
+    } for r in rows]
+    ids = session.execute(
+        insert(Entry).returning(Entry.id, sort_by_parameter_order=True), values,
+        # Without it the ORM leaves None keys out, and rows with and without an
+        # external_id split each batch into ~600 INSERTs of a few rows each.
+        execution_options={"render_nulls": True},
+    ).scalars().all()
+    holdings = [
+        {"educator_id": r.educator_id, "credential_id": r.credential_id, "entry_id": id_}
+        for r, id_ in zip(rows, ids) if r.kind == MICROCREDENTIAL
+    ]
+    if holdings:
+        session.execute(insert(Holding), holdings)
+
+
+def _copy(session, actor: str, rows: list[Row]) -> None:
+    """PostgreSQL: ids from the entries sequence, then COPY entries and holdings in the
+    same transaction (the same constraints, triggers and indexes as INSERT). A unique
+    key another import won is raised as SQLAlchemy would, so run.run_import retries."""
+    import psycopg
+
+    raw = session.connection().connection.driver_connection
+    try:
+        _copy_rows(raw, actor, rows)
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError("COPY entries, holdings", None, exc) from exc
+    except psycopg.OperationalError as exc:
+        raise OperationalError("COPY entries, holdings", None, exc) from exc
+
+
+def _copy_rows(raw, actor: str, rows: list[Row]) -> None:
+    now = datetime.now(UTC)
+    with raw.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence('entries', 'id')) FROM generate_series(1, %s)",
+                    (len(rows),))
+        ids = [i for (i,) in cur]
+        with cur.copy("COPY entries (id, educator_id, kind, credential_id, title, hours, tags, earned_on, "
+                      "external_id, evidence_url, recorded_by, recorded_at) FROM STDIN") as cp:
+            for r, id_ in zip(rows, ids):
+                if r.kind == MICROCREDENTIAL:
+                    cp.write_row((id_, r.educator_id, r.kind, r.credential_id, None, None, "[]", r.earned_on,
+                                  r.external_id, r.evidence_url, actor, now))
+                else:
+                    cp.write_row((id_, r.educator_id, r.kind, None, r.title, r.hours, json.dumps(r.tags),
+                                  r.earned_on, r.external_id, r.evidence_url, actor, now))
+        with cur.copy("COPY holdings (educator_id, credential_id, entry_id) FROM STDIN") as cp:
+            for r, id_ in zip(rows, ids):
+                if r.kind == MICROCREDENTIAL:
+                    cp.write_row((r.educator_id, r.credential_id, id_))

@@ -1,0 +1,40 @@
+"""POST /rulebooks, GET /rulebooks/{state} and its versions."""
+
+from __future__ import annotations
+
+from flask import g, request
+from sqlalchemy import select
+
+from ..http.api import blueprint, errors, json_body
+from ..models import RulebookVersion, State, db
+from . import service
+from .schema import RulebookSchema
+from .schemas import RULEBOOK_OUT, RULEBOOK_VERSION_OUT, RULEBOOK_VERSIONS_OUT
+
+bp = blueprint("rulebooks", "State rulebooks (versioned)")
+
+
+@bp.post("/rulebooks")
+@bp.doc(**json_body(RulebookSchema, "a state rulebook (CONTRACT.md section 2)"))
+@bp.response(201, RULEBOOK_VERSION_OUT)
+@errors(400, 401, 403, 422)
+def post_rulebook():
+    return service.load_rulebook(db.session, g.principal, request.get_json())
+
+
+@bp.get("/rulebooks/<state>")
+@bp.response(200, RULEBOOK_OUT)
+@errors(401, 404)
+def get_rulebook(state):
+    return service.newest_version(db.session, state)
+
+
+@bp.get("/rulebooks/<state>/versions")
+@bp.response(200, RULEBOOK_VERSIONS_OUT)
+@errors(401, 404)
+def rulebook_versions(state):
+    service.newest_version(db.session, state)
+    return db.session.scalars(
+        select(RulebookVersion).join(State).where(State.code == state.upper())
+        .order_by(RulebookVersion.version.desc())
+    ).all()

@@ -1,0 +1,258 @@
+"""The rulebook format (CONTRACT.md section 2), validated whole: every error names its
+field path (`exchange_rates[2].effective_from`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import NamedTuple
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+import pathways
+
+from ..fields import CODE, MAX_UNITS, decimal
+
+
+def _units(required=True, minimum=0, **kw):
+    return decimal(minimum, MAX_UNITS, required=required, **kw)
+
+
+def _code(max_len=80, **kw):
+    return fields.String(validate=[validate.Length(min=1, max=max_len), CODE], **kw)
+
+
+def _text(max_len=500, **kw):
+    return fields.String(validate=validate.Length(min=1, max=max_len), **kw)
+
+
+def _date(**kw):
+    return fields.Date(validate=validate.Range(min=dt.date(1900, 1, 1), max=dt.date(2200, 12, 31)), **kw)
+
+
+class RateSchema(Schema):
+    units = _units()
+    effective_from = _date(required=True)
+    effective_to = _date(load_default=None, allow_none=True)
+    issuer = _code(40, load_default=None, allow_none=True)
+    credential = _code(load_default=None, allow_none=True)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+
+    @validates_schema
+    def _order(self, data, **_):
+        if data.get("effective_to") and data["effective_to"] < data["effective_from"]:
+            raise ValidationError("is before effective_from", "effective_to")
+
+
+class MinimumSchema(Schema):
+    tag = _code(50, required=True)
+    units = _units(minimum=0)
+
+
+class RenewalSchema(Schema):
+    license = _code(50, required=True)
+    required_units = _units()
+    max_microcredential_units = _units(required=False, load_default=None, allow_none=True)
+    minimums = fields.List(fields.Nested(MinimumSchema), load_default=list)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class ElectiveSchema(Schema):
+    choose = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    from_ = fields.List(_code(), data_key="from", load_default=None)
+    tags = fields.List(_code(50), load_default=None)
+
+    @validates_schema
+    def _one_source(self, data, **_):
+        if bool(data.get("from_")) == bool(data.get("tags")):
+            raise ValidationError("give exactly one of `from` or `tags`", "from")
+        if data.get("from_") is not None and data["choose"] > len(set(data["from_"])):
+            raise ValidationError(
+                f"this group can never be filled: choose {data['choose']} from "
+                f"{len(set(data['from_']))} credentials",
+                "choose",
+            )
+
+
+class EffectsSchema(Schema):
+    base_salary_pct = decimal(0, 100, load_default=None, allow_none=True)
+    salary_lane = _text(100, load_default=None, allow_none=True)
+
+
+class PeriodSchema(Schema):
+    years = fields.Integer(required=True, validate=validate.Range(min=1, max=50))
+    required_count = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    from_ = fields.List(_code(), data_key="from", load_default=None)
+    tags = fields.List(_code(50), load_default=None)
+
+    @validates_schema
+    def _one_source(self, data, **_):
+        if data.get("from_") and data.get("tags"):
+            raise ValidationError("give at most one of `from` or `tags`", "from")
+        if data.get("from_") is not None and data["required_count"] > len(set(data["from_"])):
+            raise ValidationError(
+                f"this period can never be met: {data['required_count']} from "
+                f"{len(set(data['from_']))} credentials",
+                "required_count",
+            )
+
+
+class PathwaySchema(Schema):
+    code = _code(required=True)
+    name = _text(200, required=True)
+    designation = _text(200, load_default=None)
+    window_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=50))
+    core = fields.List(_code(), load_default=list)
+    electives = fields.List(fields.Nested(ElectiveSchema), load_default=list)
+    required_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=1000))
+    effects = fields.Nested(EffectsSchema, load_default=None, allow_none=True)
+    maintenance = fields.List(fields.Nested(PeriodSchema), load_default=list)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+
+    @validates_schema
+    def _counts(self, data, **_):
+        core = data.get("core") or []
+        if len(set(core)) != len(core):
+            raise ValidationError("lists a credential twice", "core")
+        floor = len(core) + sum(g["choose"] for g in data.get("electives") or [])
+        if floor == 0:
+            raise ValidationError("a role card needs core credentials or elective groups", "core")
+        if data.get("required_count") is not None and data["required_count"] < floor:
+            raise ValidationError(
+                f"is below core plus choices ({floor})", "required_count"
+            )
+        # A core credential never fills an elective group, so a list group must be
+        # fillable from its credentials that are not core.
+        errors: dict = {}
+        for i, group in enumerate(data.get("electives") or []):
+            if group.get("from_") is None:
+                continue
+            usable = set(group["from_"]) - set(core)
+            if group["choose"] > len(usable):
+                errors[i] = {"choose": [
+                    f"this group can never be filled: choose {group['choose']} from "
+                    f"{len(usable)} credentials that are not core"
+                ]}
+        if errors:
+            raise ValidationError({"electives": errors})
+        groups = data.get("electives") or []
+        if groups and all(g.get("from_") is not None for g in groups):
+            if not _groups_fillable(core, groups):
+                raise ValidationError(
+                    "these groups can never all be filled at once: they share too few credentials",
+                    "electives",
+                )
+            pool = set(core).union(*(g["from_"] for g in groups))
+            if (data.get("required_count") or floor) > len(pool):
+                raise ValidationError(
+                    f"can never be reached: the card names {len(pool)} credentials",
+                    "required_count",
+                )
+
+
+class _Code(NamedTuple):
+    credential: str
+    tags: frozenset = frozenset()
+
+
+def _groups_fillable(core: list, groups: list[dict]) -> bool:
+    """Whether list groups can all take their `choose` at once (a credential fills one
+    group at most): the pathway engine's own matching over every credential they name."""
+    card = pathways.RoleCard(code="check", name="check", core=tuple(core), electives=tuple(
+        pathways.Group(g["choose"], frozenset(g["from_"])) for g in groups))
+    names = dict.fromkeys(c for g in groups for c in g["from_"])
+    filling = pathways.fill(pathways.Roles(card), [_Code(c) for c in names])
+    return filling.filled == tuple(g["choose"] for g in groups)
+
+
+class LaneSchema(Schema):
+    name = _text(100, required=True)
+    min_credits = _units(minimum=0)
+
+
+class DistrictSchema(Schema):
+    code = fields.String(
+        required=True,
+        validate=[validate.Length(min=2, max=20),
+                  validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]*$", error="capital letters, digits, '-' or '_'")],
+    )
+    name = _text(200, required=True)
+    salary_credits_per_mc = decimal(0, 1000, load_default=Decimal(0))
+    lanes = fields.List(fields.Nested(LaneSchema), load_default=list)
+    pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
+
+    @validates_schema
+    def _lanes(self, data, **_):
+        errors: dict = {}
+        _unique_field(errors, data.get("lanes") or [], "lanes", "name")
+        names = {lane["name"] for lane in data.get("lanes") or []}
+        for i, card in enumerate(data.get("pathways") or []):
+            wanted = (card.get("effects") or {}).get("salary_lane")
+            if wanted is not None and names and wanted not in names:
+                errors.setdefault("pathways", {})[i] = {"effects": {"salary_lane": [
+                    f"names no lane of this district ({', '.join(sorted(names))})"
+                ]}}
+        if errors:
+            raise ValidationError(errors)
+
+
+class RulebookSchema(Schema):
+    state = fields.String(required=True,
+                          validate=validate.Regexp(r"^[A-Z]{2}$", error="a two-letter capital code such as TN"))
+    name = _text(100, required=True)
+    office = _text(200, metadata={"description": "the issuing office printed on transcripts"})
+    unit = _text(20, required=True)
+    units_per_clock_hour = decimal(0, 1000, required=True)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+    exchange_rates = fields.List(fields.Nested(RateSchema), load_default=list)
+    renewal = fields.List(fields.Nested(RenewalSchema), load_default=list)
+    pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
+    districts = fields.List(fields.Nested(DistrictSchema), load_default=list)
+
+    @validates_schema
+    def _unique(self, data, **_):
+        errors: dict = {}
+        earlier: list[tuple[int, dict]] = []
+        for i, r in enumerate(data.get("exchange_rates") or []):
+            for j, other in earlier:
+                if _same_match(r, other):
+                    errors.setdefault("exchange_rates", {})[i] = {
+                        "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
+                    }
+                    break
+            earlier.append((i, r))
+        _unique_field(errors, data.get("renewal") or [], "renewal", "license")
+        _unique_field(errors, data.get("districts") or [], "districts", "code")
+        codes = [p["code"] for p in data.get("pathways") or []]
+        for d in data.get("districts") or []:
+            codes += [p["code"] for p in d.get("pathways") or []]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            errors.setdefault("pathways", {}).setdefault("_schema", []).append(
+                f"pathway codes used twice: {', '.join(dupes)}"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _same_match(a: dict, b: dict) -> bool:
+    """Two rates that could both be the best match for one entry on one day. Credential
+    rates collide when their issuers agree or either names none."""
+    if a["effective_from"] != b["effective_from"]:
+        return False
+    if a.get("credential") or b.get("credential"):
+        return a.get("credential") == b.get("credential") and (
+            not a.get("issuer") or not b.get("issuer") or a["issuer"] == b["issuer"]
+        )
+    return a.get("issuer") == b.get("issuer")
+
+
+def _unique_field(errors, items, name, key):
+    seen = {}
+    for i, item in enumerate(items):
+        if item[key] in seen:
+            errors.setdefault(name, {})[i] = {key: [f"repeats {name}[{seen[item[key]]}]"]}
+        seen.setdefault(item[key], i)
+
+
+rulebook_schema = RulebookSchema()

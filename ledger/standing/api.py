@@ -1,0 +1,24 @@
+"""GET /educators/{id}/standing: renewal, role cards and salary, as of a day, in the
+educator's state or any other (what if I moved?)."""
+
+from __future__ import annotations
+
+from flask import g
+
+from .. import clock
+from ..access.principals import educator_in_scope
+from ..http.api import ID, blueprint, errors
+from ..models import db
+from .answer import educator_standing
+from .schemas import STANDING_OUT, StandingQuery
+
+bp = blueprint("standing", "An educator's renewal progress, role cards and salary")
+
+
+@bp.get(f"/educators/<{ID}:educator_id>/standing")
+@bp.arguments(StandingQuery, location="query")
+@bp.response(200, STANDING_OUT)
+@errors(401, 404, 422)
+def get_standing(query, educator_id):
+    educator = educator_in_scope(db.session, g.principal, educator_id)
+    return educator_standing(db.session, educator, query.get("state"), query.get("as_of") or clock.today())

@@ -1,0 +1,85 @@
+"""Loading facts for the standing engine: entries, licenses and the rulebook, for one
+educator or many at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import case, exists, select
+
+from .. import engine
+from ..errors import Invalid, NotFound
+from ..models import Credential, Entry, Issuer, License, Void
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
+
+_ENTRY_COLUMNS = (
+    Entry.educator_id, Entry.id, Entry.kind, Entry.earned_on, Entry.credential_id,
+    # Only activities carry their own tags: decoding JSON on every row is the report's
+    # largest cost, so micro-credentials take theirs from the catalog map instead.
+    case((Entry.kind == "activity", Entry.tags), else_=None), Entry.hours, Entry.title,
+)
+
+
+def _active_entries():
+    return (
+        select(*_ENTRY_COLUMNS)
+        # NOT EXISTS, which PostgreSQL plans as an anti-join: the outer join with
+        # `voids.id IS NULL` is estimated at one row and gets nested-loop plans.
+        .where(~exists().where(Void.entry_id == Entry.id))
+    )
+
+
+def credential_map(session, ids=None) -> dict[int, tuple[str, str, frozenset[str]]]:
+    """credential id -> (code, issuer code, tags)."""
+    stmt = select(Credential.id, Credential.code, Issuer.code, Credential.tags).join(
+        Issuer, Credential.issuer_id == Issuer.id
+    )
+    if ids is not None:
+        stmt = stmt.where(Credential.id.in_(ids))
+    return {id_: (code, issuer, frozenset(tags or ())) for id_, code, issuer, tags in session.execute(stmt)}
+
+
+def _fact(row, credentials) -> engine.Entry:
+    _, id_, kind, earned_on, credential_id, etags, hours, title = row
+    if credential_id is not None:
+        code, issuer, tags = credentials[credential_id]
+        return engine.Entry(id=id_, kind=kind, earned_on=earned_on, credential=code, issuer=issuer, tags=tags)
+    return engine.Entry(id=id_, kind=kind, earned_on=earned_on, tags=frozenset(etags or ()), hours=hours, title=title)
+
+
+def entry_facts(session, educator_id: int) -> list[engine.Entry]:
+    rows = session.execute(_active_entries().where(Entry.educator_id == educator_id)).all()
+    credentials = credential_map(session, {r[4] for r in rows if r[4] is not None})
+    return [_fact(r, credentials) for r in rows]
+
+
+def facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
+    """Every active entry earned by `as_of` of these educators, as engine facts."""
+    out: dict[int, list] = {}
+    if not ids:
+        return out
+    credentials = credential_map(session)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        for row in session.execute(
+            _active_entries().where(Entry.educator_id.in_(chunk), Entry.earned_on <= as_of)
+        ):
+            out.setdefault(row[0], []).append(_fact(row, credentials))
+    return out
+
+
+def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:
+    rows = session.scalars(
+        select(License).where(License.educator_id == educator_id, License.state_id == state_id)
+    )
+    return [engine.License(l.id, l.type, l.cycle_start, l.cycle_end) for l in rows]
+
+
+def rulebook_for(session, state_code: str, field: str = "state") -> tuple[engine.Rulebook, int]:
+    try:
+        row = newest_version(session, state_code)
+    except NotFound:
+        raise Invalid(f"no rulebook loaded for state {state_code!r}",
+                      {field: [f"no rulebook loaded for {state_code!r}"]}) from None
+    return engine_rulebook(row), row.state_id

@@ -1,0 +1,241 @@
+"""A renewal season: an official transcript for every educator whose license cycle ends
+before a date. Each transcript is one task (transcripts.tasks), so a season runs in-process,
+across local processes, or on Celery workers on other machines; the season's key on each
+transcript makes a second run skip what was printed, and two workers never print the
+same educator twice (a unique key, not a lock)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..access.principals import ADMIN, Principal
+from ..errors import Invalid, LedgerError
+from ..models import Educator, License, State, Transcript, TranscriptRevocation, db
+from . import service as transcripts
+
+PRINT_ONE = "ledger.print_season_transcript"  # the Celery task's name
+MANIFEST_HEADER = [
+    "educator_id", "license_number", "name", "license", "cycle_end", "renewal_status", "earned",
+    "required", "unit", "serial", "sha256", "file", "verify_url", "status", "message",
+]
+
+
+def season_key(state: str, expiring_before: date) -> str:
+    return f"{state}:expiring-before:{expiring_before.isoformat()}"
+
+
+def select_educators(session, state: str, expiring_before: date, expiring_after: date | None = None) -> list[tuple]:
+    """(educator_id, license type, cycle_end) for each educator whose current cycle (the
+    latest of each license type held in the state) ends before `expiring_before` (and on
+    or after `expiring_after`, when given); the earliest-ending license names the row."""
+    state_id = session.scalar(select(State.id).where(State.code == state))
+    if state_id is None:
+        raise Invalid(f"no rulebook loaded for state {state!r}", {"state": [f"no rulebook loaded for {state!r}"]})
+    current = (
+        select(License.educator_id, License.type, func.max(License.cycle_end).label("cycle_end"))
+        .where(License.state_id == state_id)
+        .group_by(License.educator_id, License.type)
+        .subquery()
+    )
+    stmt = select(current.c.educator_id, current.c.type, current.c.cycle_end).where(
+        current.c.cycle_end < expiring_before)
+    if expiring_after is not None:
+        stmt = stmt.where(current.c.cycle_end >= expiring_after)
+    chosen: dict[int, tuple] = {}
+    for educator_id, type_, cycle_end in session.execute(stmt.order_by(current.c.cycle_end, current.c.educator_id)):
+        chosen.setdefault(educator_id, (educator_id, type_, cycle_end))
+    return list(chosen.values())
+
+
+def print_one(educator_id: int, state: str, as_of: str, season: str, actor: str) -> dict:
+    """Issue one educator's transcript for the season, unless it was issued already. Runs
+    as a Celery task (in a worker, or eagerly) and in local pool processes."""
+    session = db.session
+    try:
+        done = _issued(session, season, educator_id)
+        if done is not None:
+            return {"educator_id": educator_id, "serial": done[0], "sha256": done[1], "status": "already printed"}
+        principal = Principal(role=ADMIN, actor=actor)
+        try:
+            row = transcripts.issue(session, principal, educator_id, state=state,
+                                    as_of=date.fromisoformat(as_of), today=date.today(), season=season)
+            session.commit()
+        except IntegrityError:  # another worker printed this educator first
+            session.rollback()
+            done = _issued(session, season, educator_id)
+            if done is None:
+                raise
+            return {"educator_id": educator_id, "serial": done[0], "sha256": done[1], "status": "already printed"}
+        except LedgerError as exc:
+            session.rollback()
+            return {"educator_id": educator_id, "serial": None, "sha256": None, "status": "error",
+                    "message": exc.message}
+        return {"educator_id": educator_id, "serial": row.serial, "sha256": row.sha256, "status": "printed"}
+    finally:
+        db.session.remove()
+
+
+def _issued(session, season, educator_id):
+    return session.execute(
+        select(Transcript.serial, Transcript.sha256).where(Transcript.season == season,
+                                                           Transcript.educator_id == educator_id)
+    ).first()
+
+
+def issued_ids(session, season: str) -> set[int]:
+    return set(session.scalars(select(Transcript.educator_id).where(Transcript.season == season)))
+
+
+# Local processes (eager mode, --processes N): forked children share nothing but the
+# code; each opens its own database connections.
+_pool_app = None
+
+
+def _pool_start():
+    ctx = _pool_app.app_context()
+    ctx.push()
+    db.engine.dispose(close=False)  # the parent's connections stay the parent's
+
+
+def _pool_run(args):
+    return print_one(*args)
+
+
+def run(jobs: list[tuple], processes: int = 1, on_done=None, timeout: float | None = None) -> Iterator[dict]:
+    """Run print jobs: eagerly here, in `processes` local processes, or on Celery workers
+    when a broker is configured. Yields each result as it finishes."""
+    celery = current_app.extensions["celery"]
+    task = celery.tasks[PRINT_ONE]
+    if not celery.conf.task_always_eager:
+        from celery import group
+
+        result = group(task.s(*job) for job in jobs).apply_async()
+        seen: set[str] = set()
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for r in result.results:
+                if r.id not in seen and r.ready():
+                    seen.add(r.id)
+                    value = r.get(propagate=False)
+                    if isinstance(value, BaseException):
+                        value = {"educator_id": None, "serial": None, "sha256": None, "status": "error",
+                                 "message": f"{type(value).__name__}: {value}"}
+                    yield value
+            if len(seen) == len(result.results):
+                result.forget()
+                return
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"{len(result.results) - len(seen)} transcripts not printed in {timeout:g} s: "
+                                   f"are workers running on queue {celery.conf.task_default_queue!r}?")
+            time.sleep(0.1)
+    if processes <= 1:
+        for job in jobs:
+            yield task.apply(args=job).get()
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    global _pool_app
+    _pool_app = current_app._get_current_object()
+    db.session.remove()
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_pool_start) as pool:
+        futures = [pool.submit(_pool_run, job) for job in jobs]
+        for f in as_completed(futures):
+            yield f.result()
+
+
+def file_name(license_number: str, serial: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{license_number}_{serial}") + ".pdf"
+
+
+def _intact(path: str, digest: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return transcripts.sha256(f.read()) == digest
+    except FileNotFoundError:
+        return False
+
+
+def write_outputs(session, season: str, selection: list[tuple], results: dict[int, dict],
+                  out_dir: str) -> Iterator[list]:
+    """Write each printed PDF (the stored bytes, checked against their digest) into
+    out_dir and yield the manifest rows."""
+    os.makedirs(out_dir, exist_ok=True)
+    ids = [s[0] for s in selection]
+    people = {e.id: e for e in session.scalars(select(Educator).where(Educator.id.in_(ids)))} if ids else {}
+    for start in range(0, len(selection), 200):
+        chunk = selection[start:start + 200]
+        rows = {t.educator_id: t for t in session.scalars(
+            select(Transcript).where(Transcript.season == season,
+                                     Transcript.educator_id.in_([c[0] for c in chunk])))}
+        for educator_id, license_type, cycle_end in chunk:
+            person = people[educator_id]
+            t = rows.get(educator_id)
+            outcome = results.get(educator_id, {"status": "already printed"})
+            if t is None:
+                yield [educator_id, person.license_number, person.name, license_type, cycle_end, None, None,
+                       None, None, None, None, None, None, "error", outcome.get("message", "not printed")]
+                continue
+            renewal = next((r for r in t.standing["renewal"] if r["license"] == license_type
+                            and r["cycle_end"] == cycle_end.isoformat()), None)
+            name = file_name(t.license_number, t.serial)
+            path = os.path.join(out_dir, name)
+            if not _intact(path, t.sha256):
+                data = transcripts.pdf_bytes(session, t)
+                tmp = path + ".part"
+                with open(tmp, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, path)
+            yield [educator_id, t.license_number, t.name, license_type, cycle_end,
+                   renewal and renewal["status"], renewal and renewal["earned_units"],
+                   renewal and renewal["required_units"], t.standing["unit"], t.serial, t.sha256, name,
+                   transcripts.public_url(f"/verify/{t.serial}"), outcome["status"], outcome.get("message")]
+        session.expunge_all()
+
+
+SEASON_PREFIX = ":expiring-before:"
+
+
+def season_command(state: str, key: str) -> str:
+    head = f"{state}{SEASON_PREFIX}"
+    if key.startswith(head):
+        return f"flask ledger print-season --state {state} --expiring-before {key[len(head):]} --out season/"
+    return (f"flask ledger print-season --state {state} --season '{key}' "
+            "--expiring-before YYYY-MM-DD --out season/")
+
+
+def seasons(session, state: State) -> list[dict]:
+    revoked = func.count(TranscriptRevocation.id)
+    rows = session.execute(
+        select(Transcript.season, func.count(Transcript.id), func.min(Transcript.issued_at),
+               func.max(Transcript.issued_at), revoked)
+        .outerjoin(TranscriptRevocation, TranscriptRevocation.transcript_id == Transcript.id)
+        .where(Transcript.state_id == state.id, Transcript.season.is_not(None))
+        .group_by(Transcript.season)
+        .order_by(func.max(Transcript.issued_at).desc())
+    ).all()
+    out = []
+    for key, printed, first, last, n_revoked in rows:
+        remaining = None
+        head = f"{state.code}{SEASON_PREFIX}"
+        if key.startswith(head):
+            try:
+                before = date.fromisoformat(key[len(head):])
+            except ValueError:
+                before = None
+            if before is not None:  # what a second run of the same command would print now
+                chosen = {row[0] for row in select_educators(session, state.code, before)}
+                remaining = len(chosen - issued_ids(session, key))
+        out.append({"key": key, "printed": printed, "first": first, "last": last, "revoked": n_revoked,
+                    "remaining": remaining, "command": season_command(state.code, key)})
+    return out
