@@ -88,6 +88,15 @@ def sign_in(page, live_server):
     return go
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (--dist loadgroup) every browser test runs on one worker, so the
+    demo is loaded and served once per engine, not once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
