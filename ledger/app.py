@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from . import cli, jobs
-    from .http import api, errors, signin, transaction
+    from .http import api, errors, headers, limits, signin, transaction
 
     csrf.init_app(app)
     jobs.init_app(app)
@@ -61,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(import_module(f"ledger.{domain}.pages").bp)
     errors.init_app(app)
     transaction.init_app(app)
+    headers.init_app(app)
+    limits.init_app(app)
     cli.init_app(app)
     return app
 

@@ -174,8 +174,9 @@ def import_file(path, fmt, partial, dry_run, report_path):
                                            if report.credentials_added else ""))
     for e in report.errors[:50]:
         click.echo(f"  row {e['row']} {e['field']}: {e['message']}", err=True)
-    if len(report.errors) > 50:
-        click.echo(f"  ... and {len(report.errors) - 50} more (--report FILE writes them all)", err=True)
+    total = max(report.error_count, len(report.errors))
+    if total > 50:
+        click.echo(f"  ... and {total - 50} more (--report FILE writes the first {len(report.errors)})", err=True)
     sys.exit(0 if report.status == 200 else 1)
 
 

@@ -31,6 +31,12 @@ class Conflict(LedgerError):
     status = 409
 
 
+class Unavailable(LedgerError):
+    """The ledger cannot do it as it is set up (a missing key or setting): 503."""
+
+    status = 503
+
+
 def flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     """Turn marshmallow's nested error dict into field paths:
     {"exchange_rates": {2: {"effective_from": [...]}}} -> {"exchange_rates[2].effective_from": [...]}.

@@ -8,11 +8,13 @@ import json
 
 from marshmallow import fields, validate
 
+from .text import printable
+
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", error="letters, digits, '-', '_' or '.'")
 STATE_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="a two-letter state code")
 EARLIEST = dt.date(1900, 1, 1)
 DATES = validate.Range(min=EARLIEST, max=dt.date(2200, 12, 31), error="must be between 1900-01-01 and 2200-12-31")
-NAME = validate.Length(min=1, max=100)
+NAME = [validate.Length(min=1, max=100), printable]
 MAX_UNITS = 100000
 
 
@@ -29,6 +31,11 @@ def decimal(minimum, maximum, min_inclusive=True, **kw):
 
 def code(max_len=80, **kw):
     return fields.String(validate=[validate.Length(min=1, max=max_len), CODE], **kw)
+
+
+def line(max_len: int, **kw):
+    """One line of text people read (a name, a title): no control or bidi characters."""
+    return fields.String(validate=[validate.Length(min=1, max=max_len), printable], **kw)
 
 
 def is_state_code(text: str) -> bool:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..fields import CODE, decimal
+from ..fields import CODE, decimal, line
 
 
 class IssuerSchema(Schema):
     code = fields.String(required=True, validate=[validate.Length(min=1, max=40), CODE])
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = line(200, required=True)
 
 
 class CredentialSchema(Schema):
     code = fields.String(required=True, validate=[validate.Length(min=1, max=80), CODE])
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = line(300, required=True)
     issuer = fields.String(required=True, validate=[validate.Length(min=1, max=40), CODE])
     tags = fields.List(
         fields.String(validate=[validate.Length(min=1, max=50), CODE]),

@@ -10,6 +10,7 @@ from ..access.principals import Principal
 from ..errors import Invalid, flatten
 from ..fields import jsonable
 from ..models import Credential, Issuer
+from ..rulebooks.service import refuse_unstorable
 from .schemas import catalog_schema
 
 
@@ -19,6 +20,7 @@ def load_catalog(session, principal: Principal, raw) -> dict:
     principal.require("load_catalog")
     if not isinstance(raw, dict):
         raise Invalid("a catalog is a mapping", {"_schema": ["expected an object with issuers and credentials"]})
+    refuse_unstorable(raw)
     try:
         data = catalog_schema.load(jsonable(raw))
     except ValidationError as exc:

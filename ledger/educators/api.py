@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
+from .. import clock
 from ..access.principals import educator_in_scope
 from ..http.api import ID, blueprint, errors
 from ..models import db
@@ -49,5 +50,5 @@ def get_employment(educator_id):
 @bp.arguments(MoveIn)
 @bp.response(200, EMPLOYMENT_OUT)
 def post_employment(data, educator_id):
-    employment.move(db.session, g.principal, educator_id, data["district"], data["started_on"])
+    employment.move(db.session, g.principal, educator_id, data["district"], data["started_on"], clock.today())
     return employment.history(db.session, g.principal, educator_id)

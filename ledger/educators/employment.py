@@ -22,13 +22,21 @@ def history(session, principal: Principal, educator_id: int) -> list[Employment]
     ))
 
 
-def move(session, principal: Principal, educator_id: int, district_code: str | None, started_on: date):
+def move(session, principal: Principal, educator_id: int, district_code: str | None, started_on: date,
+         today: date | None = None):
     """End the current employment the day before `started_on` and start one in
-    `district_code` (None: no district). The state office (for its educators) and an
-    admin may move an educator."""
+    `district_code` (None: no district). The state office (for the educators whose home
+    state it is: the districts are that state's) and an admin may move an educator. With
+    `today`, a move cannot start after it: who employs an educator changes the day the
+    move is recorded, so a later date would be false until then."""
     educator = educator_in_scope(session, principal, educator_id)
     if principal.role not in (ADMIN, STATE_OFFICE):
         raise Forbidden(f"the {principal.role} role may not move an educator between districts")
+    if principal.role == STATE_OFFICE and educator.state_id != principal.state_id:
+        raise Forbidden(f"educator {educator.id} works in {educator.state.code}: only that state's office moves them")
+    if today is not None and started_on > today:
+        raise Invalid(f"started_on {started_on} is after today: record the move on or after the day it starts",
+                      {"started_on": ["is after today"]})
     district = None
     if district_code is not None:
         district = session.scalar(select(District).where(District.code == district_code))

@@ -31,19 +31,7 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
         errors["district"] = [
             f"{district.code} is a district of {district.state.code}; the educator's state is {state.code}"
         ]
-    license_rows = []
-    for i, lic in enumerate(data.get("licenses") or []):
-        lic_state = state if not lic.get("state") else _state(session, lic["state"], f"licenses[{i}].state", errors)
-        if lic["cycle_end"] < lic["cycle_start"]:
-            errors[f"licenses[{i}].cycle_end"] = ["is before cycle_start"]
-        if lic_state is not None:
-            rulebook = engine_rulebook(newest_version(session, lic_state.code))
-            if rulebook.renewal_rule(lic["type"]) is None:
-                known = ", ".join(r.license for r in rulebook.renewal) or "none"
-                errors[f"licenses[{i}].type"] = [
-                    f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
-                ]
-        license_rows.append((lic, lic_state))
+    license_rows = _licenses(session, data.get("licenses") or [], state, errors)
     if errors:
         raise Invalid("the educator is invalid", errors)
 
@@ -51,6 +39,11 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
         raise Forbidden("a state_office token may add educators only to its own state")
     if principal.role == DISTRICT_HR and (district is None or district.id != principal.district_id):
         raise Forbidden("a district_hr token may add educators only to its own district")
+    elsewhere = {f"licenses[{i}].state": [f"{principal.role} may record licenses only in {state.code}"]
+                 for i, (_, lic_state) in enumerate(license_rows) if lic_state.id != state.id}
+    if elsewhere and principal.role in (STATE_OFFICE, DISTRICT_HR):
+        # another state's license would put the educator in that state's scope and reports
+        raise Forbidden(next(iter(elsewhere.values()))[0], elsewhere)
 
     educator = Educator(
         license_number=data["license_number"], state_id=state.id,
@@ -79,6 +72,25 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
     session.flush()
     session.refresh(educator)
     return educator
+
+
+def _licenses(session, licenses: list[dict], home: State | None, errors) -> list[tuple[dict, State | None]]:
+    """Each license with its state (the educator's home state unless it names one),
+    its cycle and type checked against that state's rulebook."""
+    rows = []
+    for i, lic in enumerate(licenses):
+        lic_state = home if not lic.get("state") else _state(session, lic["state"], f"licenses[{i}].state", errors)
+        if lic["cycle_end"] < lic["cycle_start"]:
+            errors[f"licenses[{i}].cycle_end"] = ["is before cycle_start"]
+        if lic_state is not None:
+            rulebook = engine_rulebook(newest_version(session, lic_state.code))
+            if rulebook.renewal_rule(lic["type"]) is None:
+                known = ", ".join(r.license for r in rulebook.renewal) or "none"
+                errors[f"licenses[{i}].type"] = [
+                    f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
+                ]
+        rows.append((lic, lic_state))
+    return rows
 
 
 def _state(session, code: str, field: str, errors) -> State | None:

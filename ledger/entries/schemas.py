@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import DATES, code, decimal
+from ..fields import DATES, code, decimal, line
 
 KINDS = ("microcredential", "activity")
 
@@ -12,8 +12,7 @@ KINDS = ("microcredential", "activity")
 class EntryIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     credential = code(metadata={"description": "catalog code; required for a micro-credential"})
-    title = fields.String(validate=validate.Length(min=1, max=300),
-                          metadata={"description": "required for an activity"})
+    title = line(300, metadata={"description": "required for an activity"})
     hours = decimal(0, 1000, min_inclusive=False, places=2,
                     metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"})
     tags = fields.List(code(50), validate=validate.Length(max=50))

@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from ..access.tokens import principal_for_token
 from ..errors import flatten
 from ..models import MAX_ID, db
-from .text import unstorable_text
+from ..text import unstorable_text
 
 PREFIX = "/api/v1"
 ID = "id"  # see IdConverter: an id that cannot exist is a 404

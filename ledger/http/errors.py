@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import LedgerError
 from ..models import db
+from ..text import unstorable_text
 from .api import error_response, is_api_request
-from .text import unstorable_text
 
 MESSAGES = {
     400: ("Bad request", "The form could not be read (it may have expired): go back, reload the page and try again."),
@@ -24,6 +24,7 @@ MESSAGES = {
     422: ("Cannot do that", "Something in the request was not valid."),
     429: ("Too many attempts", "Too many attempts in a short time: wait a minute and try again."),
     500: ("Something went wrong", "The ledger could not answer. Nothing was changed; try again."),
+    503: ("Unavailable", "The ledger's database cannot be reached just now. Nothing was changed; try again."),
 }
 
 
@@ -61,7 +62,7 @@ def _operational_error(exc: OperationalError):
     current_app.logger.exception("database unavailable")
     if is_api_request():
         return error_response(503, "the database is unavailable; try again")
-    raise exc
+    return error_page(503)
 
 
 def _http_error(error: HTTPException):

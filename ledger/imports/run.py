@@ -40,6 +40,7 @@ from .write import write_entries
 
 BATCH = 2000
 ATTEMPTS = 6
+MAX_ERRORS = 10_000  # a report lists the first errors and counts them all (a bounded answer)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Report:
     rejected: int = 0
     rows: int = 0
     errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
     credentials_added: list[str] = field(default_factory=list)
     committed: bool = False
     unreadable: bool = False  # the file as a whole could not be read: nothing recorded
@@ -59,7 +61,9 @@ class Report:
     def reject(self, row: int, problems: Iterable[tuple[str, str]]) -> None:
         self.rejected += 1
         for field_, message in problems:
-            self.errors.append({"row": row, "field": field_, "message": message})
+            self.error_count += 1
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append({"row": row, "field": field_, "message": message})
 
     @property
     def status(self) -> int:
@@ -68,7 +72,8 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected,
-            "errors": self.errors, "rows": self.rows, "format": self.format,
+            "errors": self.errors, "error_count": max(self.error_count, len(self.errors)),
+            "rows": self.rows, "format": self.format,
             "partial": self.partial, "dry_run": self.dry_run, "recorded": self.committed,
             "credentials_added": self.credentials_added,
         }

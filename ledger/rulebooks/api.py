@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import g, request
 from sqlalchemy import select
 
+from ..access.principals import ADMIN, STATE_OFFICE
 from ..http.api import blueprint, errors, json_body
 from ..models import RulebookVersion, State, db
 from . import service
@@ -26,7 +29,7 @@ def post_rulebook():
 @bp.response(200, RULEBOOK_OUT)
 @errors(401, 404)
 def get_rulebook(state):
-    return service.newest_version(db.session, state)
+    return _shown(service.newest_version(db.session, state))
 
 
 @bp.get("/rulebooks/<state>/versions")
@@ -34,7 +37,17 @@ def get_rulebook(state):
 @errors(401, 404)
 def rulebook_versions(state):
     service.newest_version(db.session, state)
-    return db.session.scalars(
+    return [_shown(row) for row in db.session.scalars(
         select(RulebookVersion).join(State).where(State.code == state.upper())
         .order_by(RulebookVersion.version.desc())
-    ).all()
+    )]
+
+
+def _shown(row: RulebookVersion):
+    """Who loaded a version is a staff sign-in name: the admin and that state's office see
+    it; everyone else sees only that the state office loaded it."""
+    p = g.principal
+    if p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == row.state_id):
+        return row
+    return SimpleNamespace(state=row.state, version=row.version, loaded_by=f"the {row.state.code} state office",
+                           loaded_at=row.loaded_at, document=row.document)

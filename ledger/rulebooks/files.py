@@ -43,7 +43,8 @@ def parse_file(path: str | Path):
         if str(path).lower().endswith(".json"):
             return json.loads(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-    except (json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
+    except (json.JSONDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
+        # ValueError: an integer of more than 4,300 digits, which Python refuses to read
         raise Invalid(f"{path}: not valid YAML or JSON: {exc}", {"_file": [str(exc)]}) from exc
 
 
@@ -53,5 +54,5 @@ def parse_text(text: str, name: str):
         if name.lower().endswith(".json"):
             return json.loads(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-    except (json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
+    except (json.JSONDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
         raise Invalid(f"{name}: not valid YAML or JSON: {exc}", {"_file": [str(exc)]}) from exc

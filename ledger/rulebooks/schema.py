@@ -4,6 +4,7 @@ field path (`exchange_rates[2].effective_from`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -11,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 import pathways
 
-from ..fields import CODE, MAX_UNITS, decimal
+from ..fields import CODE, MAX_UNITS, decimal, line
 
 
 def _units(required=True, minimum=0, **kw):
@@ -99,7 +100,7 @@ class PeriodSchema(Schema):
 
 class PathwaySchema(Schema):
     code = _code(required=True)
-    name = _text(200, required=True)
+    name = line(200, required=True)
     designation = _text(200, load_default=None)
     window_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=50))
     core = fields.List(_code(), load_default=list)
@@ -166,7 +167,7 @@ def _groups_fillable(core: list, groups: list[dict]) -> bool:
 
 
 class LaneSchema(Schema):
-    name = _text(100, required=True)
+    name = line(100, required=True)
     min_credits = _units(minimum=0)
 
 
@@ -176,7 +177,7 @@ class DistrictSchema(Schema):
         validate=[validate.Length(min=2, max=20),
                   validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]*$", error="capital letters, digits, '-' or '_'")],
     )
-    name = _text(200, required=True)
+    name = line(200, required=True)
     salary_credits_per_mc = decimal(0, 1000, load_default=Decimal(0))
     lanes = fields.List(fields.Nested(LaneSchema), load_default=list)
     pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
@@ -199,7 +200,7 @@ class DistrictSchema(Schema):
 class RulebookSchema(Schema):
     state = fields.String(required=True,
                           validate=validate.Regexp(r"^[A-Z]{2}$", error="a two-letter capital code such as TN"))
-    name = _text(100, required=True)
+    name = line(100, required=True)
     office = _text(200, metadata={"description": "the issuing office printed on transcripts"})
     unit = _text(20, required=True)
     units_per_clock_hour = decimal(0, 1000, required=True)
@@ -212,21 +213,16 @@ class RulebookSchema(Schema):
     @validates_schema
     def _unique(self, data, **_):
         errors: dict = {}
-        earlier: list[tuple[int, dict]] = []
-        for i, r in enumerate(data.get("exchange_rates") or []):
-            for j, other in earlier:
-                if _same_match(r, other):
-                    errors.setdefault("exchange_rates", {})[i] = {
-                        "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
-                    }
-                    break
-            earlier.append((i, r))
+        for i, j in _rate_collisions(data.get("exchange_rates") or []):
+            errors.setdefault("exchange_rates", {})[i] = {
+                "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
+            }
         _unique_field(errors, data.get("renewal") or [], "renewal", "license")
         _unique_field(errors, data.get("districts") or [], "districts", "code")
         codes = [p["code"] for p in data.get("pathways") or []]
         for d in data.get("districts") or []:
             codes += [p["code"] for p in d.get("pathways") or []]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        dupes = sorted(c for c, n in Counter(codes).items() if n > 1)
         if dupes:
             errors.setdefault("pathways", {}).setdefault("_schema", []).append(
                 f"pathway codes used twice: {', '.join(dupes)}"
@@ -235,16 +231,24 @@ class RulebookSchema(Schema):
             raise ValidationError(errors)
 
 
-def _same_match(a: dict, b: dict) -> bool:
-    """Two rates that could both be the best match for one entry on one day. Credential
-    rates collide when their issuers agree or either names none."""
-    if a["effective_from"] != b["effective_from"]:
-        return False
-    if a.get("credential") or b.get("credential"):
-        return a.get("credential") == b.get("credential") and (
-            not a.get("issuer") or not b.get("issuer") or a["issuer"] == b["issuer"]
-        )
-    return a.get("issuer") == b.get("issuer")
+def _rate_collisions(rates: list[dict]):
+    """(i, j) for each rate i that could be the best match for the same entry on the same
+    day as an earlier rate j: the same effective_from and credential, and (credential
+    rates) issuers that agree or either names none, or (issuer and default rates) the same
+    issuer. One pass with an index, so a long list costs linear time, not quadratic."""
+    first: dict[tuple, dict] = {}  # (effective_from, credential) -> {issuer or None: first index}
+    for i, r in enumerate(rates):
+        bucket = first.setdefault((r["effective_from"], r.get("credential") or None), {})
+        issuer = r.get("issuer") or None
+        if not r.get("credential"):
+            j = bucket.get(issuer)
+        elif issuer is None:
+            j = min(bucket.values(), default=None)
+        else:
+            j = min((k for k in (bucket.get(issuer), bucket.get(None)) if k is not None), default=None)
+        if j is not None:
+            yield i, j
+        bucket.setdefault(issuer, i)
 
 
 def _unique_field(errors, items, name, key):

@@ -11,12 +11,28 @@ from ..access.principals import STATE_OFFICE, Principal
 from ..errors import Forbidden, Invalid, NotFound, flatten
 from ..fields import is_state_code, jsonable
 from ..models import District, RulebookVersion, State
+from ..text import unstorable_text
 from .schema import rulebook_schema
 
 
+def refuse_unstorable(raw) -> None:
+    """Text no database can store (YAML's "\\ud800" or "\\0" escapes) is refused, naming
+    each field, before anything else reads it."""
+    try:
+        errors = dict(unstorable_text(raw))
+    except RecursionError:
+        raise Invalid("the document is nested too deeply", {"_schema": ["nested too deeply"]}) from None
+    if errors:
+        path, messages = next(iter(errors.items()))
+        raise Invalid(f"{path}: {messages[0]}", errors)
+
+
 def validate_rulebook(raw) -> dict:
+    """The rulebook checked whole, whichever way it came (API, page, CLI): every error
+    names its field path."""
     if not isinstance(raw, dict):
         raise Invalid("a rulebook is a mapping", {"_schema": ["expected an object with state, name, unit, ..."]})
+    refuse_unstorable(raw)
     try:
         return rulebook_schema.load(jsonable(raw))
     except ValidationError as exc:
@@ -28,6 +44,11 @@ def load_rulebook(session, principal: Principal, raw) -> RulebookVersion:
     """Validate and store a rulebook as its state's newest version, in one transaction
     with its audit row. Districts named in it are created or updated."""
     principal.require("load_rulebook")
+    if principal.role == STATE_OFFICE:  # the cheap check first: another state's rules are refused unread
+        own = session.get(State, principal.state_id)
+        claimed = raw.get("state") if isinstance(raw, dict) else None
+        if own is None or (isinstance(claimed, str) and claimed.upper() != own.code):
+            raise Forbidden(f"a {principal.role} token may load only its own state's rulebook")
     data = validate_rulebook(raw)
     document = jsonable(raw)
     state = session.scalar(select(State).where(State.code == data["state"]))

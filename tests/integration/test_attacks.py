@@ -1,0 +1,310 @@
+"""The audit's findings (../shared/research/security.md), each reproduced as the auditor
+ran it: every one of these answered wrongly before its fix."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import threading
+from copy import deepcopy
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from ledger import clock
+from ledger.models import Educator, Entry, RulebookVersion, State
+
+from .. import samples
+from ..conftest import csrf_token
+
+SURROGATE = '"\\ud800 Tennessee"'  # YAML's escape: plain ASCII in the file, a lone surrogate once read
+
+
+def versions(session, code="TN") -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(RulebookVersion).join(State)
+                          .where(State.code == code))
+
+
+def tn_yaml(cite: str) -> str:
+    return (f"state: TN\nname: Tennessee\nunit: PDP\nunits_per_clock_hour: 1\ncite: {cite}\n"
+            "renewal:\n  - {license: professional, required_units: 60, cite: TN}\n")
+
+
+# -- F-01 and F-12: text no database can store, and numbers Python will not read, in a rulebook
+
+@pytest.mark.parametrize("cite", [SURROGATE, '"nul \\0 inside"'], ids=["lone surrogate", "NUL"])
+def test_a_rulebook_page_upload_with_unstorable_text_is_refused_naming_the_field(ledger, web_user, session, cite):
+    client = web_user("state_office", state="TN")
+    before = versions(session)
+    r = client.post("/state/rulebooks", data={"csrf_token": csrf_token(client, "/state/rulebooks"),
+                                              "file": (io.BytesIO(tn_yaml(cite).encode()), "tn.yaml")})
+    assert r.status_code == 422
+    assert "cite" in r.get_data(as_text=True)
+    assert versions(session) == before
+    e = ledger.educator("TN")
+    assert web_user("state_office", state="TN").get(f"/educators/{e.id}").status_code == 200
+
+
+@pytest.mark.parametrize("cite", [SURROGATE, '"nul \\0 inside"'], ids=["lone surrogate", "NUL"])
+def test_load_rulebook_refuses_unstorable_text_naming_the_field(ledger, runner, session, tmp_path, cite):
+    path = tmp_path / "tn.yaml"
+    path.write_text(tn_yaml(cite))
+    before = versions(session)
+    r = runner.invoke(args=["ledger", "load-rulebook", str(path)])
+    assert r.exit_code == 1 and "cite" in r.output and "Traceback" not in r.output
+    assert versions(session) == before
+
+
+def test_a_five_thousand_digit_number_in_a_rulebook_is_a_clear_error(ledger, web_user, runner, session, tmp_path):
+    document = tn_yaml("TN").replace("units_per_clock_hour: 1", "units_per_clock_hour: " + "9" * 5000)
+    client = web_user("state_office", state="TN")
+    r = client.post("/state/rulebooks", data={"csrf_token": csrf_token(client, "/state/rulebooks"),
+                                              "document": document})
+    assert r.status_code == 422 and "not valid YAML or JSON" in r.get_data(as_text=True)
+    path = tmp_path / "big.yaml"
+    path.write_text(document)
+    out = runner.invoke(args=["ledger", "load-rulebook", str(path)])
+    assert out.exit_code == 1 and "not valid YAML or JSON" in out.output and "Traceback" not in out.output
+    assert versions(session) == 1
+
+
+# -- F-08: another state's rulebook is refused before it is read; rate checks are linear
+
+def test_a_state_office_sending_another_states_huge_rulebook_is_refused_unread(ledger, client):
+    doc = deepcopy(samples.UT)
+    doc["exchange_rates"] = [{"units": 1, "effective_from": f"{2000 + i // 365}-01-01", "issuer": f"I{i}",
+                              "cite": "x"} for i in range(22_000)]
+    doc["renewal"].append(deepcopy(doc["renewal"][0]))  # invalid too: refused for its state before it is read
+    r = client.post("/api/v1/rulebooks", json=doc, headers=ledger.headers("state_office", state="TN"))
+    assert r.status_code == 403
+
+
+def test_rate_collisions_are_found_as_the_pairwise_rule_says():
+    """The one-pass index finds exactly the pairs the pairwise definition finds."""
+    from itertools import product
+
+    from ledger.rulebooks.schema import _rate_collisions
+
+    def same_match(a, b):
+        if a["effective_from"] != b["effective_from"]:
+            return False
+        if a.get("credential") or b.get("credential"):
+            return a.get("credential") == b.get("credential") and (
+                not a.get("issuer") or not b.get("issuer") or a["issuer"] == b["issuer"])
+        return a.get("issuer") == b.get("issuer")
+
+    kinds = [dict(zip(("effective_from", "issuer", "credential"), v))
+             for v in product(["2020-01-01", "2021-01-01"], [None, "DP", "BB"], [None, "X-1", "X-2"])]
+    for n in range(len(kinds)):
+        rates = kinds[n:] + kinds[:n] + kinds[::3]
+        brute = [(i, next(j for j in range(i) if same_match(rates[i], rates[j])))
+                 for i in range(len(rates)) if any(same_match(rates[i], rates[j]) for j in range(i))]
+        assert list(_rate_collisions(rates)) == brute
+
+
+# -- F-03: a chunked body over the limit is refused, not cut
+
+def send_chunked(app, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
+    """POST `body` as a server hands a chunked request to the app: no Content-Length."""
+    environ = EnvironBuilder(path=path, method="POST", data=body, headers=headers).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+    environ["wsgi.input_terminated"] = True
+    answer, status, _ = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), json.loads(b"".join(answer) or b"{}")
+
+
+def csv_over(limit: int, license_number: str) -> bytes:
+    head = f"license_number,state,earned_on,credential,external_id\n{license_number},TN,2023-03-01,DP-FA-01,cut-1\n"
+    return (head + " " * limit + f"\n{license_number},TN,2023-03-01,DP-FA-02,cut-2\n").encode()
+
+
+def test_a_chunked_body_over_the_limit_answers_413_and_records_nothing(app, ledger, session):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    e = ledger.educator("TN")
+    status, body = send_chunked(app, "/api/v1/imports?format=csv", csv_over(4096, e.license_number),
+                                {**ledger.headers(), "Content-Type": "text/csv"})
+    assert (status, body["code"]) == (413, 413)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
+
+
+def test_a_chunked_body_under_the_limit_is_read_whole(app, ledger):
+    e = ledger.educator("TN")
+    csv = (f"license_number,state,earned_on,credential\n{e.license_number},TN,2023-03-01,DP-FA-01\n"
+           f"{e.license_number},TN,2023-03-01,DP-FA-02\n").encode()
+    status, body = send_chunked(app, "/api/v1/imports?format=csv", csv,
+                                {**ledger.headers(), "Content-Type": "text/csv"})
+    assert (status, body["accepted"]) == (200, 2)
+
+
+def test_a_chunked_verify_upload_over_the_limit_answers_413(app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    status, _ = send_chunked(app, "/api/v1/verify/TN-2026-AAAA-BBBB-CCCC", b"%PDF" + b"x" * 2000,
+                             {"Content-Type": "application/pdf"})
+    assert status == 413
+
+
+@pytest.mark.committed
+def test_a_chunked_import_over_the_limit_through_a_real_server_answers_413(app, ledger, session):
+    """The same through Werkzeug's HTTP server, which de-chunks the body as gunicorn does."""
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    e = ledger.educator("TN")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+        data = csv_over(64 * 1024, e.license_number)
+        conn.request("POST", "/api/v1/imports?format=csv", body=(data[i:i + 8192] for i in range(0, len(data), 8192)),
+                     headers={**ledger.headers(), "Content-Type": "text/csv"}, encode_chunked=True)
+        answer = conn.getresponse()
+        assert answer.status == 413, answer.read()[:300]
+    finally:
+        server.shutdown()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
+
+
+# -- F-07: a report of many bad rows is bounded, and counts them all
+
+def test_an_import_of_many_bad_rows_lists_the_first_ten_thousand_and_counts_all(ledger, client):
+    body = "license_number,state,earned_on,credential\n" + "NOSUCH,TN,2023-03-01,DP-FA-01\n" * 12_000
+    r = client.post("/api/v1/imports?format=csv&dry_run=1", data=body,
+                    headers={**ledger.headers(), "Content-Type": "text/csv"})
+    assert r.status_code == 422
+    assert (r.json["rejected"], len(r.json["errors"]), r.json["error_count"]) == (12_000, 10_000, 12_000)
+
+
+# -- F-05, F-06: state offices and HR act only in their own state
+
+def test_a_state_office_cannot_move_another_states_educator(ledger, client):
+    ut = ledger.educator("UT", district="JUAB", licenses=[
+        {"type": "professional", "cycle_start": date(2022, 7, 1), "cycle_end": date(2027, 6, 30)},
+        {"type": "professional", "state": "TN", "cycle_start": date(2022, 7, 1), "cycle_end": date(2027, 6, 30)}])
+    tn_office = ledger.headers("state_office", state="TN")
+    assert client.get(f"/api/v1/educators/{ut.id}", headers=tn_office).status_code == 200  # licensed in TN
+    r = client.post(f"/api/v1/educators/{ut.id}/employment", json={"district": None, "started_on": "2024-01-01"},
+                    headers=tn_office)
+    assert r.status_code == 403
+    hr = ledger.headers("district_hr", district="JUAB")
+    assert client.get(f"/api/v1/educators/{ut.id}", headers=hr).status_code == 200
+
+
+@pytest.mark.parametrize("role,scope,home", [("state_office", {"state": "TN"}, "TN"),
+                                             ("district_hr", {"district": "JUAB"}, "UT")])
+def test_an_office_cannot_license_an_educator_in_another_state(ledger, client, session, role, scope, home):
+    other = "UT" if home == "TN" else "TN"
+    body = {"license_number": f"XS-{home}-1", "state": home, "first_name": "Xs", "last_name": "State",
+            "licenses": [{"type": "professional", "state": other, "cycle_start": "2022-07-01",
+                          "cycle_end": "2027-06-30"}]}
+    r = client.post("/api/v1/educators", json=body, headers=ledger.headers(role, **scope))
+    assert r.status_code == 403 and "licenses[0].state" in r.json["errors"]
+    assert session.scalar(sa.select(Educator.id).where(Educator.license_number == f"XS-{home}-1")) is None
+    body["licenses"][0]["state"] = home
+    assert client.post("/api/v1/educators", json=body, headers=ledger.headers(role, **scope)).status_code == 201
+
+
+# -- F-23: a move dated in the future
+
+def test_a_move_dated_after_today_is_refused(ledger, client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 1))
+    e = ledger.educator("UT", district="JUAB", employed_since=date(2020, 1, 1))
+    office = ledger.headers("state_office", state="UT")
+    r = client.post(f"/api/v1/educators/{e.id}/employment", json={"district": None, "started_on": "2026-12-02"},
+                    headers=office)
+    assert r.status_code == 422 and "started_on" in r.json["errors"]
+    r = client.post(f"/api/v1/educators/{e.id}/employment", json={"district": None, "started_on": "2026-12-01"},
+                    headers=office)
+    assert r.status_code == 200
+
+
+# -- F-19: control and bidi characters in names and titles
+
+@pytest.mark.parametrize("name", ["Ada\u202eecalovoL", "Ada\x1b[31m", "Ada\x85", "\ufeffAda", "Ada\u200b"])
+def test_names_with_control_or_direction_characters_are_refused(ledger, client, name):
+    body = {"license_number": "CTRL-1", "state": "TN", "first_name": name, "last_name": "Lovelace", "licenses": []}
+    r = client.post("/api/v1/educators", json=body, headers=ledger.headers())
+    assert r.status_code == 422 and "first_name" in r.json["errors"]
+
+
+def test_an_activity_title_with_a_direction_override_is_refused(ledger, client):
+    e = ledger.educator("TN")
+    r = client.post(f"/api/v1/educators/{e.id}/entries", headers=ledger.headers(), json={
+        "kind": "activity", "title": "Workshop \u202eLTR", "hours": 2, "earned_on": "2023-03-01"})
+    assert r.status_code == 422 and "title" in r.json["errors"]
+
+
+def test_a_catalog_title_with_control_characters_is_refused(ledger, client):
+    r = client.post("/api/v1/catalog", headers=ledger.headers(), json={"credentials": [
+        {"code": "X-1", "title": "Bad\x07title", "issuer": "DP"}]})
+    assert r.status_code == 422 and "credentials[0].title" in r.json["errors"]
+
+
+# -- F-15: headers
+
+def test_pages_and_answers_carry_the_protective_headers(ledger, web_user):
+    client = web_user("state_office", state="TN")
+    page = client.get("/state")
+    assert page.status_code == 200
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert page.headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers.get("Cache-Control") != "no-store"  # public, no personal data
+
+
+def test_api_answers_with_personal_data_are_not_stored(ledger, client):
+    e = ledger.educator("UT", district="JUAB")
+    hr = ledger.headers("district_hr", district="JUAB")
+    for path in (f"/api/v1/educators/{e.id}", "/api/v1/districts/JUAB/export.json",
+                 "/api/v1/districts/JUAB/export/educators.csv"):
+        r = client.get(path, headers=hr)
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", path
+
+
+# -- F-13: a page when the database is down
+
+def test_a_page_answers_503_when_the_database_is_unreachable(ledger, web_user, monkeypatch):
+    client = web_user("state_office", state="TN")
+    from ledger.standing import pages
+
+    def down(*_a, **_k):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(pages, "renewal_summary", down)
+    r = client.get("/state")
+    assert r.status_code == 503 and "database" in r.get_data(as_text=True)
+
+
+# -- F-16: no PUBLIC_URL, a Host header from outside
+
+def test_without_public_url_a_transcript_is_not_sealed_with_the_requests_host(app, ledger, client, session):
+    app.config["PUBLIC_URL"] = None
+    e = ledger.educator("TN")
+    office = ledger.headers("state_office", state="TN")
+    r = client.post(f"/api/v1/educators/{e.id}/transcripts", json={"state": "TN"},
+                    headers={**office, "Host": "evil.example"})
+    assert r.status_code == 503 and "PUBLIC_URL" in r.json["message"]
+    r = client.post(f"/api/v1/educators/{e.id}/transcripts", json={"state": "TN"},
+                    headers={**office, "Host": "127.0.0.1:5000"})
+    assert r.status_code == 201 and r.json["verify"].startswith("http://127.0.0.1:5000/verify/")
+
+
+# -- F-21: staff e-mails in rulebook versions
+
+def test_only_the_states_office_and_the_admin_see_who_loaded_a_rulebook(ledger, client):
+    def loaded_by(**who):
+        r = client.get("/api/v1/rulebooks/TN/versions", headers=ledger.headers(**who))
+        return {v["loaded_by"] for v in r.json}
+
+    assert loaded_by(role="admin") == {"test"}
+    assert loaded_by(role="state_office", state="TN") == {"test"}
+    assert loaded_by(role="state_office", state="UT") == {"the TN state office"}
+    e = ledger.educator("UT")
+    assert loaded_by(role="educator", educator=e.id) == {"the TN state office"}
+    r = client.get("/api/v1/rulebooks/TN", headers=ledger.headers("educator", educator=e.id))
+    assert r.json["loaded_by"] == "the TN state office" and json.dumps(r.json).count("test") == 0
