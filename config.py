@@ -64,7 +64,12 @@ class Config:
     SESSION_COOKIE_NAME = "ledger_session"
     PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600
     # Sign-in attempts per address and per e-mail; memory:// is per process, so point
-    # RATELIMIT_STORAGE_URI at Redis (redis://host:6379/1) with several workers.
+    # RATELIMIT_STORAGE_URI at Redis (redis://host:6379/1) with several workers. Only failed
+    # sign-ins count: per account from one address (guessing one password), per account
+    # from anywhere (guessing from many places), per address (guessing many accounts),
+    # so a school behind one address is not locked out by one teacher's typos.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "20 per minute;100 per hour")
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "100 per minute;1000 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -11,7 +11,20 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Invalid
-from ..http.signin import SignedIn, email_key, home_for, limiter, login_limit, principal, role_required, safe_next
+from ..http.signin import (
+    SignedIn,
+    account_limit,
+    address_and_email_key,
+    address_limit,
+    email_key,
+    failed,
+    home_for,
+    limiter,
+    login_limit,
+    principal,
+    role_required,
+    safe_next,
+)
 from ..models import MAX_ID, Credential, District, Educator, Entry, State, User, UserSession, db, utcnow
 from .principals import ADMIN, ROLES
 from .users import create_user
@@ -49,8 +62,9 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=email_key)
+@limiter.limit(login_limit, methods=["POST"], key_func=address_and_email_key, deduct_when=failed)
+@limiter.limit(account_limit, methods=["POST"], key_func=email_key, deduct_when=failed)
+@limiter.limit(address_limit, methods=["POST"], deduct_when=failed)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user.user.role))

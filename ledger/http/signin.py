@@ -113,8 +113,25 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_LIMIT"]
+
+
+def address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
 def email_key() -> str:
     return "login-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def address_and_email_key() -> str:
+    return f"login-from:{get_remote_address()}:{email_key()}"
+
+
+def failed(response) -> bool:
+    """Only a failed sign-in counts toward the limits."""
+    return response.status_code == 401
 
 
 def role_required(*roles):

@@ -308,3 +308,32 @@ def test_only_the_states_office_and_the_admin_see_who_loaded_a_rulebook(ledger, 
     assert loaded_by(role="educator", educator=e.id) == {"the TN state office"}
     r = client.get("/api/v1/rulebooks/TN", headers=ledger.headers("educator", educator=e.id))
     assert r.json["loaded_by"] == "the TN state office" and json.dumps(r.json).count("test") == 0
+
+
+# -- F-14: the sign-in limit stops guessing without locking out a school behind one address
+
+def test_one_accounts_failed_sign_ins_do_not_lock_out_a_colleague_at_the_same_address(web_user, client, ledger):
+    from ledger.access.users import create_user
+    from ledger.models import db
+
+    for email in ("guessed@example.org", "colleague@example.org"):
+        create_user(db.session, "test", email, "correct-horse-battery", "admin")
+    token = csrf_token(client, "/login")
+    codes = [client.post("/login", data={"csrf_token": token, "email": "guessed@example.org",
+                                         "password": "nope-nope-nope"}).status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    r = client.post("/login", data={"csrf_token": token, "email": "colleague@example.org",
+                                    "password": "correct-horse-battery"})
+    assert r.status_code == 302
+
+
+def test_successful_sign_ins_do_not_count_toward_the_limit(client, ledger):
+    from ledger.access.users import create_user
+    from ledger.models import db
+
+    create_user(db.session, "test", "busy@example.org", "correct-horse-battery", "admin")
+    for _ in range(12):
+        r = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": "busy@example.org",
+                                        "password": "correct-horse-battery"})
+        assert r.status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/state")})
