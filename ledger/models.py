@@ -211,6 +211,17 @@ class Holding(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
 
 
+class ActivityKey(db.Model):
+    """The active activity entry (recorded without an external_id) that has this content:
+    the primary key makes "the same activity twice" impossible even when two clerks or
+    two imports record it at the same moment; a void removes the key, never the entry."""
+
+    __tablename__ = "activity_keys"
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
+
+
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)

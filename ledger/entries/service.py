@@ -6,6 +6,8 @@ entry. Each write flushes with its audit row; the caller's boundary commits.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,7 +18,7 @@ from ..access import audit
 from ..access.principals import Principal, educator_in_scope
 from ..engine import MICROCREDENTIAL
 from ..errors import Conflict, Invalid, NotFound
-from ..models import MAX_ID, Credential, Entry, Holding, Void, savepoint
+from ..models import MAX_ID, ActivityKey, Credential, Entry, Holding, Void, savepoint
 
 EARLIEST = date(1900, 1, 1)
 
@@ -37,10 +39,21 @@ def content_of(entry: Entry) -> tuple:
             tuple(sorted(entry.tags or ())), entry.earned_on, entry.evidence_url)
 
 
+def activity_key(title: str, hours, tags, earned_on: date, evidence_url: str | None) -> str:
+    """The digest of an activity's content: two activities of one educator with the same
+    key are the same activity recorded twice."""
+    hours = Decimal(str(hours)).normalize()
+    text = json.dumps([title, f"{hours:f}", sorted(set(tags or ())), earned_on.isoformat(), evidence_url],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def record_entry(session, principal: Principal, educator_id: int, data: dict, today: date) -> tuple[Entry, bool]:
     """Record an entry; returns (entry, created). The same `external_id` with the same
     content returns the entry already recorded (created=False); different content, or a
-    credential the educator already holds, is a Conflict."""
+    credential the educator already holds, is a Conflict. An activity without an
+    external_id that the educator already has, active, with the same content, returns
+    that entry too: a form submitted twice records one activity."""
     educator = educator_in_scope(session, principal, educator_id)
     principal.require("record_entry")
     check_earned_on(data["earned_on"], today)
@@ -60,7 +73,9 @@ def record_entry(session, principal: Principal, educator_id: int, data: dict, to
         entry.title, entry.hours = data["title"], data["hours"]
         entry.tags = sorted(set(data.get("tags") or []))
 
-    existing = _same_external_id(session, entry)
+    key = None if entry.kind == MICROCREDENTIAL or entry.external_id else activity_key(
+        entry.title, entry.hours, entry.tags, entry.earned_on, entry.evidence_url)
+    existing = _same_external_id(session, entry) or _same_activity(session, entry.educator_id, key)
     if existing is not None:
         return existing, False
     if entry.kind == MICROCREDENTIAL:
@@ -72,10 +87,12 @@ def record_entry(session, principal: Principal, educator_id: int, data: dict, to
             if entry.kind == MICROCREDENTIAL:
                 session.add(Holding(educator_id=entry.educator_id, credential_id=entry.credential_id,
                                     entry_id=entry.id))
-                session.flush()
+            elif key is not None:
+                session.add(ActivityKey(educator_id=entry.educator_id, content_key=key, entry_id=entry.id))
+            session.flush()
     except IntegrityError:
         # Another clerk recorded the same thing between our check and our insert.
-        existing = _same_external_id(session, entry)
+        existing = _same_external_id(session, entry) or _same_activity(session, entry.educator_id, key)
         if existing is not None:
             return existing, False
         if entry.kind == MICROCREDENTIAL:
@@ -85,6 +102,13 @@ def record_entry(session, principal: Principal, educator_id: int, data: dict, to
                  {"educator_id": entry.educator_id, "kind": entry.kind, "external_id": entry.external_id})
     session.flush()
     return entry, True
+
+
+def _same_activity(session, educator_id: int, key: str | None) -> Entry | None:
+    if key is None:
+        return None
+    return session.scalar(select(Entry).join(ActivityKey, ActivityKey.entry_id == Entry.id)
+                          .where(ActivityKey.educator_id == educator_id, ActivityKey.content_key == key))
 
 
 def _same_external_id(session, entry: Entry) -> Entry | None:
@@ -131,6 +155,7 @@ def void_entry(session, principal: Principal, entry_id: int, reason: str) -> Ent
         with savepoint(session):
             session.add(Void(entry_id=entry.id, reason=reason, voided_by=principal.actor))
             session.execute(delete(Holding).where(Holding.entry_id == entry.id))
+            session.execute(delete(ActivityKey).where(ActivityKey.entry_id == entry.id))
             session.flush()
     except IntegrityError:
         raise Conflict(f"entry {entry_id} is already void", {"entry": ["already void"]}) from None

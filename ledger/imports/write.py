@@ -9,14 +9,26 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..engine import MICROCREDENTIAL
-from ..models import Entry, Holding
+from ..entries.service import activity_key
+from ..models import ActivityKey, Entry, Holding
 from .rows import Row
 
 
 def write_entries(session, actor: str, rows: list[Row]) -> None:
-    """Insert the rows' entries, and a holding for each micro-credential, in bulk."""
+    """Insert the rows' entries, a holding for each micro-credential and a key for each
+    activity without an external_id, in bulk."""
     if session.get_bind().dialect.name == "postgresql":
-        return _copy(session, actor, rows)
+        ids = _copy(session, actor, rows)
+    else:
+        ids = _insert(session, actor, rows)
+    keys = [{"educator_id": r.educator_id, "entry_id": id_,
+             "content_key": activity_key(r.title, r.hours, r.tags, r.earned_on, r.evidence_url)}
+            for r, id_ in zip(rows, ids) if r.kind != MICROCREDENTIAL and not r.external_id]
+    if keys:
+        session.execute(insert(ActivityKey), keys)
+
+
+def _insert(session, actor: str, rows: list[Row]) -> list[int]:
     values = [{
         "educator_id": r.educator_id, "kind": r.kind, "credential_id": r.credential_id,
         "title": r.title if r.kind != MICROCREDENTIAL else None,
@@ -36,9 +48,10 @@ def write_entries(session, actor: str, rows: list[Row]) -> None:
     ]
     if holdings:
         session.execute(insert(Holding), holdings)
+    return ids
 
 
-def _copy(session, actor: str, rows: list[Row]) -> None:
+def _copy(session, actor: str, rows: list[Row]) -> list[int]:
     """PostgreSQL: ids from the entries sequence, then COPY entries and holdings in the
     same transaction (the same constraints, triggers and indexes as INSERT). A unique
     key another import won is raised as SQLAlchemy would, so run.run_import retries."""
@@ -46,14 +59,14 @@ def _copy(session, actor: str, rows: list[Row]) -> None:
 
     raw = session.connection().connection.driver_connection
     try:
-        _copy_rows(raw, actor, rows)
+        return _copy_rows(raw, actor, rows)
     except psycopg.IntegrityError as exc:
         raise IntegrityError("COPY entries, holdings", None, exc) from exc
     except psycopg.OperationalError as exc:
         raise OperationalError("COPY entries, holdings", None, exc) from exc
 
 
-def _copy_rows(raw, actor: str, rows: list[Row]) -> None:
+def _copy_rows(raw, actor: str, rows: list[Row]) -> list[int]:
     now = datetime.now(UTC)
     with raw.cursor() as cur:
         cur.execute("SELECT nextval(pg_get_serial_sequence('entries', 'id')) FROM generate_series(1, %s)",
@@ -72,3 +85,4 @@ def _copy_rows(raw, actor: str, rows: list[Row]) -> None:
             for r, id_ in zip(rows, ids):
                 if r.kind == MICROCREDENTIAL:
                     cp.write_row((r.educator_id, r.credential_id, id_))
+    return ids

@@ -337,3 +337,64 @@ def test_successful_sign_ins_do_not_count_toward_the_limit(client, ledger):
                                         "password": "correct-horse-battery"})
         assert r.status_code == 302
         client.post("/logout", data={"csrf_token": csrf_token(client, "/state")})
+
+
+# -- F-04 and F-20: the same activity, recorded at the same moment, is recorded once
+
+ACTIVITY = {"kind": "activity", "title": "Summer institute", "hours": 6, "tags": ["literacy"], "earned_on": "2023-06-01"}
+
+
+@pytest.mark.committed
+def test_twenty_identical_activity_posts_at_once_record_one_entry(app, ledger, session):
+    e = ledger.educator("TN")
+    url, headers = f"/api/v1/educators/{e.id}/entries", ledger.headers()
+    barrier, statuses = threading.Barrier(20), []
+
+    def clerk():
+        with app.test_client() as c:
+            barrier.wait()
+            statuses.append(c.post(url, json=ACTIVITY, headers=headers).status_code)
+
+    threads = [threading.Thread(target=clerk) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] * 19 + [201]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
+
+
+@pytest.mark.committed
+def test_two_imports_of_the_same_activity_rows_at_once_record_them_once(app, ledger, session):
+    e = ledger.educator("TN")
+    rows = "".join(f"{e.license_number},TN,2023-05-{1 + i % 28:02d},,Par {i},1,\n" for i in range(300))
+    body = "license_number,state,earned_on,credential,title,hours,tags\n" + rows
+    headers = {**ledger.headers(), "Content-Type": "text/csv"}
+    barrier, answers = threading.Barrier(2), []
+
+    def clerk():
+        with app.test_client() as c:
+            barrier.wait()
+            r = c.post("/api/v1/imports?format=csv", data=body, headers=headers)
+            answers.append((r.status_code, r.json["accepted"], r.json["duplicates"]))
+
+    threads = [threading.Thread(target=clerk) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [(200, 0, 300), (200, 300, 0)]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 300
+
+
+def test_an_activity_recorded_again_returns_the_first_and_after_a_void_records_anew(ledger, client):
+    e = ledger.educator("TN")
+    url, headers = f"/api/v1/educators/{e.id}/entries", ledger.headers()
+    first = client.post(url, json=ACTIVITY, headers=headers)
+    again = client.post(url, json={**ACTIVITY, "tags": ["literacy", "literacy"]}, headers=headers)
+    assert (first.status_code, again.status_code, again.json["id"]) == (201, 200, first.json["id"])
+    other_day = client.post(url, json={**ACTIVITY, "earned_on": "2023-06-02"}, headers=headers)
+    assert other_day.status_code == 201
+    client.post(f"/api/v1/entries/{first.json['id']}/void", json={"reason": "wrong day"}, headers=headers)
+    anew = client.post(url, json=ACTIVITY, headers=headers)
+    assert anew.status_code == 201 and anew.json["id"] != first.json["id"]
