@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import io
 import sys
 from datetime import date
@@ -11,32 +10,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .access.principals import ADMIN, ROLES, Principal
-from .access.tokens import create_token
+from .access import cli as access_cli
 from .catalog import service as catalog_service
+from .clikit import cli_principal, fail
 from .errors import LedgerError
 from .models import db
 from .rulebooks import service as rulebook_service
 from .rulebooks.files import parse_file
 
 ledger = AppGroup("ledger", help="Load rules, make tokens, load the demo, run reports.")
-
-
-def cli_principal() -> Principal:
-    try:
-        user = getpass.getuser()
-    except Exception:  # no user name in some containers
-        user = "unknown"
-    return Principal(role=ADMIN, actor=f"cli:{user}")
-
-
-def _fail(exc: LedgerError):
-    db.session.rollback()
-    click.echo(f"error: {exc.message}", err=True)
-    for path, messages in (exc.errors or {}).items():
-        for m in messages:
-            click.echo(f"  {path}: {m}", err=True)
-    sys.exit(1)
 
 
 @ledger.command("load-rulebook")
@@ -47,7 +29,7 @@ def load_rulebook(path):
         row = rulebook_service.load_rulebook(db.session, cli_principal(), parse_file(path))
         db.session.commit()
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"loaded {row.state.code} rulebook version {row.version}")
 
 
@@ -59,28 +41,11 @@ def load_catalog(path):
         summary = catalog_service.load_catalog(db.session, cli_principal(), parse_file(path))
         db.session.commit()
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(
         f"catalog: {summary['issuers']} issuers, {summary['credentials_created']} credentials added, "
         f"{summary['credentials_updated']} updated"
     )
-
-
-@ledger.command("create-token")
-@click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--state", help="two-letter state code (state_office)")
-@click.option("--district", help="district code (district_hr)")
-@click.option("--educator", type=int, help="educator id (educator)")
-@click.option("--label", help="a note on who holds the token")
-def create_token_command(role, state, district, educator, label):
-    """Make an API token. It is printed once, alone on the last line; only its hash is kept."""
-    try:
-        token = create_token(db.session, cli_principal().actor, role, state, district, educator, label)
-        db.session.commit()
-    except LedgerError as exc:
-        _fail(exc)
-    click.echo(f"created a {role} token; keep it safe, it is not shown again:")
-    click.echo(token)
 
 
 @ledger.command("demo")
@@ -94,7 +59,7 @@ def demo(educators, seed):
         logins = load_demo(db.session, cli_principal(), educators=educators, seed=seed, today=date.today(),
                            echo=lambda m: click.echo(m, err=True))
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     for role, email, password in logins:
         click.echo(f"login: {role} {email} {password}")
 
@@ -112,7 +77,7 @@ def renewal_report(state, as_of):
         for educator_id, license_type, earned, status in state_renewal_report(db.session, state, day):
             click.echo(f"{educator_id},{license_type},{earned.normalize():f},{status}")
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @ledger.command("import")
@@ -163,7 +128,7 @@ def import_file(path, fmt, partial, dry_run, report_path):
                                 dry_run=dry_run)
             db.session.commit()
         except LedgerError as exc:
-            _fail(exc)
+            fail(exc)
     result = report.as_dict()
     if report_path:
         with open(report_path, "w") as f:
@@ -192,7 +157,7 @@ def salary_run(district, pay_date, csv_path):
         run = salary_runs.create_run(db.session, cli_principal(), district, pay_date.date())
         db.session.commit()
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     if csv_path:
         with open(csv_path, "w", newline="") as f:
             f.writelines(salary_runs.run_csv(run))
@@ -223,7 +188,7 @@ def export(district, out_dir, as_of):
         with open(os.path.join(out_dir, f"{district}-export.json"), "w") as f:
             json.dump(district_data.export_json(db.session, cli_principal(), district, day), f, default=str)
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"wrote {district} educators, entries and standing to {out_dir}")
 
 
@@ -240,7 +205,7 @@ def _educator_id(ref: str, state: str | None) -> int:
         stmt = stmt.join(State, Educator.state_id == State.id).where(State.code == state.upper())
     ids = db.session.scalars(stmt).all()
     if len(ids) != 1:
-        _fail(LedgerError(f"no single educator with id or license number {ref!r}"
+        fail(LedgerError(f"no single educator with id or license number {ref!r}"
                           + (" (name --state)" if len(ids) > 1 else ""),
                           {"educator": ["not found" if not ids else "several match"]}))
     return ids[0]
@@ -273,7 +238,7 @@ def print_transcript(educator, state, as_of, out_path, unofficial):
                                 as_of=as_of.date() if as_of else None, today=day)
         db.session.commit()
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     out_path = out_path or f"{row.serial}.pdf"
     with open(out_path, "wb") as f:
         f.write(row.pdf)
@@ -294,7 +259,7 @@ def revoke_transcript(serial, reason):
         row = transcripts.revoke(db.session, cli_principal(), serial, reason)
         db.session.commit()
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"revoked {row.serial}: {reason}")
 
 
@@ -329,7 +294,7 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
         selection = season.select_educators(db.session, state, before,
                                             expiring_after.date() if expiring_after else None)
     except LedgerError as exc:
-        _fail(exc)
+        fail(exc)
     done = season.issued_ids(db.session, key)
     jobs = [(s[0], state, day.isoformat(), key, cli_principal().actor) for s in selection if s[0] not in done]
     db.session.remove()
@@ -363,4 +328,6 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 
 def init_app(app):
+    for command in access_cli.COMMANDS:
+        ledger.add_command(command)
     app.cli.add_command(ledger)

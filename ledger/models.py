@@ -48,11 +48,14 @@ def savepoint(session):
     """A SAVEPOINT inside the caller's transaction, for a write that may collide with
     another (roll back to it and look again); the boundary still commits. pysqlite opens
     its transaction only before the first write, so on SQLite open it first: else the
-    SAVEPOINT would begin a transaction of its own, and its RELEASE would commit it."""
+    SAVEPOINT would begin a transaction of its own, and its RELEASE would commit it.
+    IMMEDIATE takes SQLite's one write lock now, so a second writer waits its turn
+    (busy_timeout) instead of failing."""
     driver = session.connection().connection.driver_connection
     if session.get_bind().dialect.name == "sqlite" and not driver.in_transaction:
-        session.connection().exec_driver_sql("BEGIN")
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
     return session.begin_nested()
+
 
 Units = Numeric(10, 2)
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist
@@ -231,7 +234,9 @@ class ApiToken(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
     label: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(254))  # who holds it: a person or a system
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp())
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
     state: Mapped[State | None] = relationship(lazy="joined")
     district: Mapped[District | None] = relationship(lazy="joined")
@@ -249,6 +254,7 @@ class User(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 class UserSession(db.Model):

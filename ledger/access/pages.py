@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Invalid
+from ..http.forms import attempt
 from ..http.signin import (
     SignedIn,
     account_limit,
@@ -26,6 +27,8 @@ from ..http.signin import (
     safe_next,
 )
 from ..models import MAX_ID, Credential, District, Educator, Entry, State, User, UserSession, db, utcnow
+from . import tokens
+from . import users as accounts
 from .principals import ADMIN, ROLES
 from .users import create_user
 
@@ -75,7 +78,7 @@ def login():
         password = request.form.get("password") or ""
         user = db.session.scalar(select(User).where(User.email == email)) if email else None
         ok = check_password_hash(user.password_hash if user else _dummy(), password[:1024])
-        if user is None or not ok:
+        if user is None or not ok or user.disabled_at is not None:
             error = "That e-mail and password do not match an account."
         else:
             next_page = safe_next(request.args.get("next"))
@@ -128,3 +131,67 @@ def users():
     districts = {d.id: d.code for d in db.session.scalars(select(District))}
     return render_template("admin/users.html", users=rows, roles=ROLES, errors=errors, form=form,
                            states=states, districts=districts), (422 if errors else 200)
+
+
+def _scope_form() -> tuple[dict, dict]:
+    """The role and scope fields of a form, and the errors of a bad educator id."""
+    form = {k: (request.form.get(k) or "").strip() for k in ("role", "state", "district", "educator")}
+    educator = form["educator"]
+    if educator and not (re.fullmatch(r"[0-9]{1,10}", educator) and 1 <= int(educator) <= MAX_ID):
+        return form, {"educator": ["an educator id (a number)"]}
+    return form, {}
+
+
+@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user(user_id):
+    """One account: disable or enable it, end its sessions, reset its password, change its role."""
+    account = accounts.get_user(db.session, user_id)
+    errors: dict = {}
+    if request.method == "POST":
+        actor, action = principal().actor, request.form.get("action")
+        if action == "role":
+            form, errors = _scope_form()
+            if not errors:
+                _, errors = attempt(lambda: accounts.change_role(
+                    db.session, actor, account, form["role"], form["state"] or None, form["district"] or None,
+                    int(form["educator"]) if form["educator"] else None))
+        elif action in ACTIONS:
+            _, errors = attempt(lambda: ACTIONS[action](db.session, actor, account))
+        elif action == "password":
+            _, errors = attempt(lambda: accounts.reset_password(db.session, actor, account,
+                                                              request.form.get("password") or ""))
+        else:
+            errors = {"_form": ["choose what to do"]}
+        if not errors:
+            flash(DONE.get(action, "Done.").format(email=account.email), "good")
+            return redirect(url_for("access_pages.user", user_id=account.id))
+    sessions = db.session.scalar(select(func.count(UserSession.id)).where(
+        UserSession.user_id == account.id, UserSession.ended_at.is_(None)))
+    return render_template("admin/user.html", account=account, roles=ROLES, errors=errors or {},
+                           open_sessions=sessions), (422 if errors else 200)
+
+
+ACTIONS = {"disable": accounts.disable_user, "enable": accounts.enable_user, "end_sessions": accounts.end_sessions}
+DONE = {"disable": "Disabled {email}: they cannot sign in, and their sessions ended.",
+        "enable": "Enabled {email}: they can sign in again.",
+        "end_sessions": "Ended every open session of {email}.",
+        "password": "Set a new password for {email}; their sessions ended.",
+        "role": "Changed the role of {email}; their sessions ended."}
+
+
+@bp.get("/admin/tokens")
+@role_required(ADMIN)
+def api_tokens():
+    return render_template("admin/tokens.html", tokens=tokens.tokens(db.session), now=utcnow())
+
+
+@bp.post("/admin/tokens/<id:token_id>/revoke")
+@role_required(ADMIN)
+def revoke_token(token_id):
+    row, errors = attempt(lambda: tokens.revoke_token(db.session, principal().actor, token_id))
+    if errors:
+        flash(next(iter(errors.values()))[0], "bad")
+    else:
+        flash(f"Revoked token {row.id} ({row.label or row.role}): it answers 401 from now on.", "good")
+    return redirect(url_for("access_pages.api_tokens"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 
-from ..errors import Invalid
-from ..models import ApiToken, District, Educator, State
+from ..errors import Conflict, Invalid, NotFound
+from ..models import MAX_ID, ApiToken, District, Educator, State, utcnow
 from . import audit
 from .principals import ADMIN, DISTRICT_HR, EDUCATOR, ROLES, STATE_OFFICE, Principal
 
@@ -18,10 +19,11 @@ def hash_token(token: str) -> str:
 
 
 def principal_for_token(session, token: str) -> Principal | None:
+    """The token's principal; None when unknown, revoked or expired."""
     row = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
     )
-    if row is None:
+    if row is None or (row.expires_at is not None and row.expires_at <= utcnow()):
         return None
     return Principal(
         role=row.role,
@@ -64,15 +66,38 @@ def resolve_scope(session, role: str, state: str | None, district: str | None, e
     return state_id, district_id, educator_id
 
 
-def create_token(session, actor: str, role: str, state=None, district=None, educator=None, label=None) -> str:
-    """Make an API token; only its SHA-256 is stored."""
+def create_token(session, actor: str, role: str, state=None, district=None, educator=None, label=None,
+                 owner: str | None = None, expires_at: datetime | None = None) -> str:
+    """Make an API token, named (`label`), held by `owner`, valid until `expires_at`
+    (never, if None); only its SHA-256 is stored."""
     state_id, district_id, educator_id = resolve_scope(session, role, state, district, educator)
+    if expires_at is not None and expires_at <= utcnow():
+        raise Invalid("the token would expire before it is used", {"expires_at": ["must be in the future"]})
     token = secrets.token_urlsafe(32)
     row = ApiToken(
-        token_hash=hash_token(token), role=role, state_id=state_id,
-        district_id=district_id, educator_id=educator_id, label=label,
+        token_hash=hash_token(token), role=role, state_id=state_id, district_id=district_id,
+        educator_id=educator_id, label=label, owner=owner, expires_at=expires_at,
     )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "create_token", "api_token", row.id, {"role": role, "label": label})
+    audit.record(session, actor, "create_token", "api_token", row.id,
+                 {"role": role, "label": label, "owner": owner,
+                  "expires_at": expires_at.isoformat() if expires_at else None})
     return token
+
+
+def revoke_token(session, actor: str, token_id: int) -> ApiToken:
+    """Revoke a token: every call with it answers 401 from now on."""
+    row = session.get(ApiToken, token_id) if 1 <= token_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    if row.revoked_at is not None:
+        raise Conflict(f"token {token_id} is already revoked", {"token": ["already revoked"]})
+    row.revoked_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "revoke_token", "api_token", row.id, {"label": row.label, "owner": row.owner})
+    return row
+
+
+def tokens(session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))

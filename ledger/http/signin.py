@@ -52,7 +52,7 @@ class SignedIn(UserMixin):
 @login_manager.user_loader
 def load_user(sid: str):
     row = db.session.get(UserSession, sid) if sid and len(sid) <= 64 else None
-    if row is None or row.ended_at is not None:
+    if row is None or row.ended_at is not None or row.user.disabled_at is not None:
         return None
     now = utcnow()
     config = current_app.config
@@ -88,7 +88,8 @@ NAV = {
                    ("rulebook_pages.rulebooks", "Rulebooks"),
                    ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts")],
 }
-NAV[ADMIN] = NAV[STATE_OFFICE] + [("district_pages.roster", "Districts"), ("access_pages.users", "Users")]
+NAV[ADMIN] = NAV[STATE_OFFICE] + [("district_pages.roster", "Districts"), ("access_pages.users", "Users"),
+                                  ("access_pages.api_tokens", "Tokens")]
 
 
 def nav_links(role: str):

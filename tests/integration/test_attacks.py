@@ -398,3 +398,123 @@ def test_an_activity_recorded_again_returns_the_first_and_after_a_void_records_a
     client.post(f"/api/v1/entries/{first.json['id']}/void", json={"reason": "wrong day"}, headers=headers)
     anew = client.post(url, json=ACTIVITY, headers=headers)
     assert anew.status_code == 201 and anew.json["id"] != first.json["id"]
+
+
+# -- F-11: accounts an office can run
+
+def test_a_revoked_or_expired_token_answers_401(ledger, client, runner, session):
+    from datetime import timedelta
+
+    from ledger.access.tokens import create_token
+    from ledger.models import ApiToken, db, utcnow
+
+    token = create_token(db.session, "test", "admin", label="payroll sync", owner="it@example.org",
+                         expires_at=utcnow() + timedelta(days=30))
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/catalog", headers=auth).status_code == 200
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.label == "payroll sync"))
+    listed = runner.invoke(args=["ledger", "list-tokens"])
+    assert f"{row.id}\tadmin\teverything\tpayroll sync\tit@example.org" in listed.output
+    assert runner.invoke(args=["ledger", "revoke-token", str(row.id)]).exit_code == 0
+    assert client.get("/api/v1/catalog", headers=auth).status_code == 401
+    again = runner.invoke(args=["ledger", "revoke-token", str(row.id)])
+    assert again.exit_code == 1 and "already revoked" in again.output
+
+    old = create_token(db.session, "test", "admin", expires_at=utcnow() + timedelta(seconds=1))
+    db.session.execute(sa.update(ApiToken).where(ApiToken.label.is_(None)).values(
+        expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert client.get("/api/v1/catalog", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+
+
+def test_create_token_from_the_command_line_expires_and_names_its_owner(ledger, runner, session):
+    from ledger.models import ApiToken, utcnow
+
+    r = runner.invoke(args=["ledger", "create-token", "--role", "state_office", "--state", "TN", "--label", "sis",
+                            "--owner", "ops@tn.example", "--expires-in-days", "30"])
+    assert r.exit_code == 0, r.output
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.label == "sis"))
+    assert row.owner == "ops@tn.example" and 29 <= (row.expires_at - utcnow()).days <= 30
+
+
+def test_an_admin_disables_a_user_from_the_page_and_their_session_ends(ledger, web_user, app):
+    from ledger.models import User, db
+
+    hr = web_user("district_hr", district="JUAB", email="clerk@example.org")
+    assert hr.get("/district").status_code == 200
+    target = db.session.scalar(sa.select(User).where(User.email == "clerk@example.org"))
+    admin = app.test_client()
+    from ledger.access.users import create_user
+
+    create_user(db.session, "test", "boss@example.org", "correct-horse-battery", "admin")
+    admin.post("/login", data={"csrf_token": csrf_token(admin, "/login"), "email": "boss@example.org",
+                               "password": "correct-horse-battery"})
+    page = f"/admin/users/{target.id}"
+    r = admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "disable"})
+    assert r.status_code == 302 and target.disabled_at is not None
+    gone = hr.get("/district")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    again = admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "disable"})
+    assert again.status_code == 422 and "already disabled" in again.get_data(as_text=True)
+
+
+def test_a_disabled_user_cannot_sign_in_and_an_enabled_one_can(ledger, client):
+    from ledger.access.users import create_user, disable_user, enable_user
+    from ledger.models import db
+
+    user = create_user(db.session, "test", "gone@example.org", "correct-horse-battery", "admin")
+    disable_user(db.session, "test", user)
+    data = {"csrf_token": csrf_token(client, "/login"), "email": "gone@example.org", "password": "correct-horse-battery"}
+    assert client.post("/login", data=data).status_code == 401
+    enable_user(db.session, "test", user)
+    assert client.post("/login", data=data).status_code == 302
+
+
+def test_disabling_a_signed_in_user_ends_their_session_at_once(ledger, web_user):
+    from ledger.access.users import disable_user
+    from ledger.models import User, db
+
+    hr = web_user("district_hr", district="JUAB", email="leaver@example.org")
+    assert hr.get("/district").status_code == 200
+    disable_user(db.session, "test", db.session.scalar(sa.select(User).where(User.email == "leaver@example.org")))
+    r = hr.get("/district")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_an_admin_resets_a_password_and_changes_a_role_from_the_users_page(ledger, web_user, app):
+    from ledger.access.users import create_user
+    from ledger.models import db
+
+    target = create_user(db.session, "test", "mover@example.org", "correct-horse-battery", "district_hr",
+                         district="JUAB")
+    admin = web_user("admin")
+    page = f"/admin/users/{target.id}"
+    short = admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "password", "password": "short"})
+    assert short.status_code == 422 and "at least 12 characters" in short.get_data(as_text=True)
+    assert admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "password",
+                                  "password": "a-brand-new-password"}).status_code == 302
+    bad = admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "role", "role": "state_office",
+                                 "state": "ZZ"})
+    assert bad.status_code == 422 and "ZZ" in bad.get_data(as_text=True)
+    assert admin.post(page, data={"csrf_token": csrf_token(admin, page), "action": "role", "role": "state_office",
+                                  "state": "UT"}).status_code == 302
+    assert target.role == "state_office" and target.district_id is None and target.state_id is not None
+    signed_in = app.test_client()
+    r = signed_in.post("/login", data={"csrf_token": csrf_token(signed_in, "/login"), "email": "mover@example.org",
+                                       "password": "a-brand-new-password"})
+    assert r.status_code == 302 and signed_in.get("/state").status_code == 200
+
+
+def test_an_admin_revokes_a_token_from_the_tokens_page(ledger, web_user, client):
+    from ledger.access.tokens import create_token
+    from ledger.models import ApiToken, db
+
+    token = create_token(db.session, "test", "admin", label="old sync")
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.label == "old sync"))
+    admin = web_user("admin")
+    listing = admin.get("/admin/tokens").get_data(as_text=True)
+    assert "old sync" in listing
+    r = admin.post(f"/admin/tokens/{row.id}/revoke", data={"csrf_token": csrf_token(admin, "/admin/tokens")})
+    assert r.status_code == 302
+    assert client.get("/api/v1/catalog", headers={"Authorization": f"Bearer {token}"}).status_code == 401
