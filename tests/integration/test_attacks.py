@@ -518,3 +518,31 @@ def test_an_admin_revokes_a_token_from_the_tokens_page(ledger, web_user, client)
     r = admin.post(f"/admin/tokens/{row.id}/revoke", data={"csrf_token": csrf_token(admin, "/admin/tokens")})
     assert r.status_code == 302
     assert client.get("/api/v1/catalog", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+# -- F-10 (part): TRUNCATE and rulebook versions
+
+HISTORY = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows", "transcripts",
+           "transcript_revocations", "rulebook_versions")
+
+
+@pytest.mark.parametrize("table", HISTORY)
+def test_the_history_tables_refuse_truncate_even_from_their_owner(app, ledger, table):
+    from ledger.models import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE (DELETE is refused by the row triggers)")
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text(f"TRUNCATE {table} CASCADE"))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE rulebook_versions SET loaded_by = 'forged'",
+                                       "DELETE FROM rulebook_versions"])
+def test_rulebook_versions_refuse_change(app, ledger, statement):
+    from ledger.models import db
+
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text(statement))
+    assert versions(db.session) == 1
