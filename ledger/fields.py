@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from marshmallow import fields, validate
 
@@ -25,8 +26,21 @@ def decimal(minimum, maximum, min_inclusive=True, **kw):
     bounds = {"minimum": minimum, "maximum": maximum}
     if not min_inclusive:
         bounds["exclusiveMinimum"] = True
+    if kw.get("places") is not None:
+        bounds["multipleOf"] = float(Decimal(1).scaleb(-kw["places"]))
     metadata = {**bounds, **kw.pop("metadata", {})}
     return fields.Decimal(validate=lambda value: check(value), allow_nan=False, metadata=metadata, **kw)
+
+
+# The years a date may have, stated in the OpenAPI document too (JSON Schema has no date
+# range), so clients and fuzzers send what the server takes.
+YEARS = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+
+
+def day(**kw):
+    """A date from 1900-01-01 to 2200-12-31 (what every database here stores)."""
+    metadata = {"pattern": YEARS, **kw.pop("metadata", {})}
+    return fields.Date(validate=DATES, metadata=metadata, **kw)
 
 
 def code(max_len=80, **kw):

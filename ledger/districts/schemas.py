@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ..fields import DATES
+from ..fields import day
 
 
 class SalaryRunIn(Schema):
-    pay_date = fields.Date(required=True, validate=DATES)
+    pay_date = day(required=True)
 
 
 class SalaryRowOut(Schema):
@@ -34,7 +34,7 @@ class SalaryRunOut(Schema):
 
 
 class ExportQuery(Schema):
-    as_of = fields.Date(validate=DATES, metadata={"description": "standing as of this day (default today)"})
+    as_of = day(metadata={"description": "standing as of this day (default today)"})
 
 
 SALARY_RUN_IN = SalaryRunIn()

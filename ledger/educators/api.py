@@ -42,6 +42,7 @@ def get_educator(educator_id):
 
 @bp.get(f"/educators/<{ID}:educator_id>/employment")
 @bp.response(200, EMPLOYMENT_OUT)
+@errors(401, 404)
 def get_employment(educator_id):
     return employment.history(db.session, g.principal, educator_id)
 
@@ -49,6 +50,7 @@ def get_employment(educator_id):
 @bp.post(f"/educators/<{ID}:educator_id>/employment")
 @bp.arguments(MoveIn)
 @bp.response(200, EMPLOYMENT_OUT)
+@errors(400, 401, 403, 404, 422)
 def post_employment(data, educator_id):
     employment.move(db.session, g.principal, educator_id, data["district"], data["started_on"], clock.today())
     return employment.history(db.session, g.principal, educator_id)

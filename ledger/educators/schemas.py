@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import DATES, NAME, STATE_CODE, code
+from ..fields import NAME, STATE_CODE, code, day
 
 
 class LicenseIn(Schema):
     type = code(50, required=True)
-    cycle_start = fields.Date(required=True, validate=DATES)
-    cycle_end = fields.Date(required=True, validate=DATES)
+    cycle_start = day(required=True)
+    cycle_end = day(required=True)
     state = fields.String(validate=STATE_CODE)
 
     @validates_schema
@@ -30,8 +30,8 @@ class EducatorIn(Schema):
     last_name = fields.String(required=True, validate=NAME)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
-    employed_since = fields.Date(load_default=None, allow_none=True, validate=DATES,
-                                 metadata={"description": "when the district employment began (default today)"})
+    employed_since = day(load_default=None, allow_none=True,
+                         metadata={"description": "when the district employment began (default today)"})
     licenses = fields.List(fields.Nested(LicenseIn), load_default=list, validate=validate.Length(max=20))
 
 
@@ -65,7 +65,7 @@ class EducatorListQuery(Schema):
 class MoveIn(Schema):
     district = fields.String(required=True, allow_none=True, validate=validate.Length(max=20),
                              metadata={"description": "the new district's code; null: no district"})
-    started_on = fields.Date(required=True, validate=DATES)
+    started_on = day(required=True)
 
 
 class EmploymentOut(Schema):

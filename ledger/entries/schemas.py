@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import DATES, code, decimal, line
+from ..fields import code, day, decimal, line
 
 KINDS = ("microcredential", "activity")
 
@@ -16,9 +16,10 @@ class EntryIn(Schema):
     hours = decimal(0, 1000, min_inclusive=False, places=2,
                     metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"})
     tags = fields.List(code(50), validate=validate.Length(max=50))
-    earned_on = fields.Date(required=True, validate=DATES)
+    earned_on = day(required=True)
     external_id = fields.String(validate=validate.Length(min=1, max=500))
-    evidence_url = fields.Url(validate=validate.Length(max=2000), schemes={"http", "https"})
+    evidence_url = fields.Url(validate=validate.Length(max=2000), schemes={"http", "https"},
+                              metadata={"pattern": "^https?://[^\\s]+$"})
 
     @validates_schema
     def _by_kind(self, data, **_):

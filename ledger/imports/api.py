@@ -5,20 +5,21 @@ from __future__ import annotations
 from flask import g, request
 
 from .. import clock
-from ..http.api import blueprint
+from ..http.api import blueprint, error_response, errors
 from ..models import db
 from .run import run_import
 from .schemas import IMPORT_REPORT_OUT, ImportQuery
 from .sources import body_rows
 
+MEDIA_TYPES = {"csv": ("text/csv", "text/plain"), "openbadges": ("application/json", "application/ld+json")}
 bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", json_body=False)
 
 
 @bp.post("/imports")
 @bp.arguments(ImportQuery, location="query")
 @bp.doc(requestBody={"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}},
-    "application/json": {"schema": {"type": "object"}},
+    "text/csv": {"schema": {"type": "string", "minLength": 1}},
+    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
 }})
 @bp.response(200, IMPORT_REPORT_OUT)
 @bp.doc(responses={"422": {
@@ -28,7 +29,12 @@ bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", 
         {"$ref": "#/components/schemas/ImportReportOut"}, {"$ref": "#/components/schemas/ErrorOut"}]}}},
 }})
 @bp.alt_response(413, response="DEFAULT_ERROR")
+@errors(400, 401, 403, 415)
 def post_import(query):
+    wanted = MEDIA_TYPES[query["format"]]
+    if request.mimetype not in wanted:
+        return error_response(415, f"a {query['format']} import is sent as {' or '.join(wanted)}",
+                              {"Content-Type": [f"expected {wanted[0]}, got {request.mimetype or 'nothing'}"]})
     body = request.get_data(cache=False)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
     open_rows = body_rows(body, query["format"], clock.today())
     report = run_import(db.session, g.principal, open_rows, fmt=query["format"],

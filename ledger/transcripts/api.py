@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..errors import NotFound
-from ..http.api import ID, blueprint, errors
+from ..http.api import ID, blueprint, error_response, errors
 from ..models import State, db
 from . import keys, service
 from .schemas import (
@@ -141,8 +141,11 @@ def verify(serial):
                                "content": {"application/json": {"schema": FileCheckOut}}}})
 @public.alt_response(413, response="DEFAULT_ERROR")
 def verify_file(serial):
+    data = request.get_data(cache=False)
+    if not data:
+        return error_response(400, "send the PDF file as the body", {"_body": ["empty"]})
     row = service.find(db.session, serial)
-    check = service.check_file(row, request.get_data(cache=False))
+    check = service.check_file(row, data)
     body = {**service.verification(row, serial), "matches": check["matches"], "file_sha256": check["sha256"]}
     return body, (200 if row is not None else 404)
 

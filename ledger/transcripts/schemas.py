@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..fields import DATES, STATE_CODE
+from ..fields import STATE_CODE, day
 
 SERIAL = validate.Length(min=1, max=40)
 
 
 class TranscriptIn(Schema):
     state = fields.String(required=True, validate=STATE_CODE)
-    as_of = fields.Date(validate=DATES, metadata={"description": "default today; never after today"})
+    as_of = day(metadata={"description": "default today; never after today"})
 
 
 class UnofficialQuery(Schema):
     state = fields.String(validate=STATE_CODE,
                           metadata={"description": "default the educator's state"})
-    as_of = fields.Date(validate=DATES, metadata={"description": "default today; never after today"})
+    as_of = day(metadata={"description": "default today; never after today"})
 
 
 class RevokeIn(Schema):

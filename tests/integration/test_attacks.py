@@ -546,3 +546,31 @@ def test_rulebook_versions_refuse_change(app, ledger, statement):
         with db.session.begin_nested():
             db.session.execute(sa.text(statement))
     assert versions(db.session) == 1
+
+
+# -- the OpenAPI document tells the truth
+
+def test_an_import_whose_content_type_contradicts_its_format_answers_415(ledger, client):
+    r = client.post("/api/v1/imports?format=openbadges", data="12", headers={**ledger.headers(),
+                                                                              "Content-Type": "text/csv"})
+    assert r.status_code == 415 and "Content-Type" in r.json["errors"]
+    r = client.post("/api/v1/imports?format=csv", data="a,b", headers={**ledger.headers(),
+                                                                        "Content-Type": "application/json"})
+    assert r.status_code == 415
+
+
+def test_a_verify_upload_without_a_body_is_refused(client):
+    r = client.post("/api/v1/verify/TN-2026-AAAA-BBBB-CCCC", headers={"Content-Type": "application/pdf"})
+    assert r.status_code == 400 and r.json["errors"] == {"_body": ["empty"]}
+
+
+def test_the_document_states_the_constraints_and_statuses_the_server_enforces(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    entry = doc["components"]["schemas"]["EntryIn"]["properties"]
+    assert entry["earned_on"]["pattern"].startswith("^(19") and entry["hours"]["multipleOf"] == 0.01
+    assert entry["hours"]["exclusiveMinimum"] is True and entry["evidence_url"]["pattern"].startswith("^https?://")
+    paths = doc["paths"]
+    assert {"401", "403", "415"} <= set(paths["/api/v1/imports"]["post"]["responses"])
+    assert {"401", "403", "404"} <= set(paths["/api/v1/districts/{code}/salary-runs"]["post"]["responses"])
+    assert "200" in paths["/api/v1/districts/{code}/export.json"]["get"]["responses"]
+    assert {"401", "404"} <= set(paths["/api/v1/educators/{educator_id}/employment"]["get"]["responses"])
