@@ -107,6 +107,7 @@ def main() -> None:
     from ledger.access.principals import ADMIN, Principal
     from ledger.app import create_app
     from ledger.models import db
+    from ledger.standing.answer import read_standing
     from ledger.transcripts import document, render, season
     from ledger.transcripts import service as transcripts
 
@@ -132,8 +133,9 @@ def main() -> None:
             Path(args.pdf).write_bytes(row.pdf)
         n_pages = pages(row.pdf)
         assert n_pages == 2, f"the benchmark transcript should print on 2 pages, not {n_pages}"
-        doc = document.assemble(db.session, row_educator(db, educator_id), row.standing, office=row.office,
-                                official=True, generated_at=row.issued_at)
+        educator = row_educator(db, educator_id)
+        doc = document.assemble(db.session, educator, read_standing(db.session, educator, "TN", AS_OF).standing,
+                                office=row.office, official=True, generated_at=row.issued_at)
         doc.serial, doc.verify_url = row.serial, transcripts.public_url(f"/verify/{row.serial}")
         doc.qr = render.qr_data_uri(doc.verify_url)
         html = render.html(doc)

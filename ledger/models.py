@@ -24,6 +24,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -55,6 +56,18 @@ def savepoint(session):
     if session.get_bind().dialect.name == "sqlite" and not driver.in_transaction:
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
     return session.begin_nested()
+
+
+def lock_for_write(session, model, id_: int) -> None:
+    """Hold one row's lock to the end of the transaction, so that writers deciding from
+    what is there (a salary run reading what earlier runs posted) go one at a time:
+    PostgreSQL's row lock (SELECT ... FOR UPDATE); SQLite's one write lock (BEGIN
+    IMMEDIATE), the only kind it has."""
+    if session.get_bind().dialect.name == "sqlite":
+        if not session.connection().connection.driver_connection.in_transaction:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    session.execute(select(model.id).where(model.id == id_).with_for_update())
 
 
 Units = Numeric(10, 2)

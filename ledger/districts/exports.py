@@ -9,14 +9,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from .. import engine
 from ..access.principals import Principal, district_in_scope
 from ..exports import csv_lines
-from ..models import Credential, Educator, Entry, Issuer, License, Void
-from ..rulebooks.engine_view import engine_rulebook
+from ..models import Credential, Educator, Entry, Issuer, Void
 from ..rulebooks.service import newest_version
-from ..standing.answer import pathway_dict, renewal_dict, salary_dict
-from ..standing.facts import facts_by_educator
+from ..standing.many import standings_for
+from ..standing.schemas import PATHWAY_OUT, RENEWAL_OUT, SALARY_OUT
 
 TABLES = ("educators", "entries", "standing")
 
@@ -50,25 +48,15 @@ def entries_rows(session, district) -> Iterator[list]:
 
 
 def standing_rows(session, district, as_of: date) -> Iterator[dict]:
-    version = newest_version(session, district.state.code)
-    rulebook = engine_rulebook(version)
-    valuer = engine.Valuer(rulebook)
     employees = _employees(session, district.id)
-    facts = facts_by_educator(session, [e.id for e in employees], as_of)
-    licenses: dict[int, list] = {}
-    for lic in session.scalars(select(License).where(
-        License.educator_id.in_([e.id for e in employees] or [0]), License.state_id == district.state_id
-    )):
-        licenses.setdefault(lic.educator_id, []).append(
-            engine.License(lic.id, lic.type, lic.cycle_start, lic.cycle_end))
-    for e in employees:
-        s = engine.standing(facts.get(e.id, []), licenses.get(e.id, []), rulebook, as_of, valuer,
-                            district=district.code)
+    standings = standings_for(session, newest_version(session, district.state.code), as_of,
+                              [e.id for e in employees], district=district.code)
+    for e, (_, s) in zip(employees, standings):
         yield {
             "educator_id": e.id, "license_number": e.license_number, "name": e.name,
-            "renewal": [renewal_dict(p, rulebook) for p in s.renewal],
-            "pathways": [pathway_dict(p) for p in s.pathways],
-            "salary": None if s.salary is None else salary_dict(s.salary),
+            "renewal": RENEWAL_OUT.dump(s.renewal, many=True),
+            "pathways": PATHWAY_OUT.dump(s.pathways, many=True),
+            "salary": None if s.salary is None else SALARY_OUT.dump(s.salary),
         }
 
 

@@ -36,7 +36,7 @@ def roster():
     if district is None:
         return render_template("hr/roster.html", district=None, districts=district_choices())
     day = clock.today()
-    rows, unit, facts = roster_rows(db.session, district, day)
+    rows, unit, mcs_by_month = roster_rows(db.session, district, day)
     status = request.args.get("status", "")
     stage = request.args.get("stage", "")
     q = (request.args.get("q") or "").strip()[:100]
@@ -60,7 +60,7 @@ def roster():
     kpis.append(("holding", "Holding a role card", held, "good",
                  url_for("district_pages.roster", **base, stage="holding"),
                  stage == "holding" and not status and not q))
-    chart = monthly_mcs(facts, day)
+    chart = monthly_mcs(mcs_by_month, day)
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:

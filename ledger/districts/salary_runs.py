@@ -16,15 +16,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from .. import engine
 from ..access import audit
 from ..access.principals import Principal, district_in_scope
 from ..errors import Invalid, NotFound
 from ..exports import csv_lines
-from ..models import MAX_ID, Educator, SalaryRun, SalaryRunRow
-from ..rulebooks.engine_view import engine_rulebook
+from ..models import MAX_ID, District, Educator, SalaryRun, SalaryRunRow, lock_for_write
 from ..rulebooks.service import newest_version
-from ..standing.facts import facts_by_educator
+from ..standing.many import standings_for
 
 CSV_HEADER = ["educator_id", "license_number", "name", "credits_total", "credits_new", "lane", "lane_changed",
               "base_salary_pct", "designations"]
@@ -32,6 +30,8 @@ CSV_HEADER = ["educator_id", "license_number", "name", "credits_total", "credits
 
 def create_run(session, principal: Principal, code: str, pay_date: date) -> SalaryRun:
     district = district_in_scope(session, principal, code, "salary_run")
+    # One run of a district at a time: two at once would each post the same new credits.
+    lock_for_write(session, District, district.id)
     latest = session.scalar(select(func.max(SalaryRun.pay_date)).where(SalaryRun.district_id == district.id))
     if latest is not None and pay_date < latest:
         raise Invalid(
@@ -39,12 +39,10 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
             {"pay_date": [f"before the latest run's pay date {latest}"]},
         )
     version = newest_version(session, district.state.code)
-    rulebook = engine_rulebook(version)
     employees = session.execute(
         select(Educator.id, Educator.license_number, Educator.first_name, Educator.last_name)
         .where(Educator.district_id == district.id).order_by(Educator.id)
     ).all()
-    ids = [e[0] for e in employees]
     # What earlier runs of this district posted, and the lane each educator was last at.
     posted = dict(session.execute(
         select(SalaryRunRow.educator_id, func.sum(SalaryRunRow.credits_new))
@@ -61,15 +59,14 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
             last_run, (SalaryRunRow.educator_id == last_run.c.educator_id) & (SalaryRunRow.run_id == last_run.c.run_id)
         )
     ).all())
-    facts = facts_by_educator(session, ids, pay_date)
-    valuer = engine.Valuer(rulebook)
     run = SalaryRun(district_id=district.id, pay_date=pay_date, run_by=principal.actor,
                     rulebook_version=version.version)
     session.add(run)
     session.flush()
+    standings = standings_for(session, version, pay_date, [e[0] for e in employees], district=district.code,
+                              renewal=False)
     rows = []
-    for educator_id, license_number, first, last in employees:
-        s = engine.standing(facts.get(educator_id, []), [], rulebook, pay_date, valuer, district=district.code)
+    for (educator_id, license_number, first, last), (_, s) in zip(employees, standings):
         pay = s.salary
         total = pay.credits if pay else Decimal(0)
         new = max(Decimal(0), total - Decimal(posted.get(educator_id) or 0))

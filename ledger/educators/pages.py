@@ -13,7 +13,7 @@ from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, WRITERS, educator
 from ..http.offices import PER_PAGE, current_state, like, page_args, page_number, render_state_page, state_scope
 from ..http.signin import principal, role_required
 from ..models import Credential, Educator, Entry, State, db
-from ..standing.answer import educator_standing
+from ..standing.answer import read_standing
 from ..standing.labels import dashboard
 from ..transcripts import service as transcripts
 
@@ -24,7 +24,9 @@ bp = Blueprint("educator_pages", __name__)
 @login_required
 def me():
     user = current_user.user
-    if user.role != EDUCATOR or user.educator_id is None:
+    if user.role != EDUCATOR:
+        abort(403, description="This page is for educators: it shows the signed-in educator's own record.")
+    if user.educator_id is None:
         abort(404)
     return redirect(url_for("educator_pages.educator", educator_id=user.educator_id))
 
@@ -46,8 +48,8 @@ def educator(educator_id, form_errors=None, form=None):
     person = educator_in_scope(db.session, p, educator_id)
     what_if = _state_arg(person)
     day = clock.today()
-    standing = educator_standing(db.session, person, what_if, day)
-    view = dashboard(db.session, person, standing, day)
+    standing = read_standing(db.session, person, what_if, day).standing
+    view = dashboard(db.session, standing)
     history = db.session.scalars(
         select(Entry).where(Entry.educator_id == person.id).order_by(Entry.earned_on.desc(), Entry.id.desc())
     ).unique().all()

@@ -1,6 +1,7 @@
 """The standing engine: pure functions over plain facts (no Flask, no SQLAlchemy, no
 clock). Every page, API answer, transcript and report calls these."""
 
+from .cycles import LICENSE, behind_pace, current_cycles, cycle_share, due_soon, latest_cycles, season_cycle
 from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Rulebook
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, renewal_progress
 from .standing import Standing, standing
@@ -10,4 +11,5 @@ __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
+    "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "season_cycle",
 ]

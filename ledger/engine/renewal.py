@@ -55,6 +55,7 @@ class RenewalProgress:
     minimums: tuple[MinimumProgress, ...]
     status: str
     pace: Pace | None
+    rulebook_version: int | None = None  # of the rulebook the rule is from
 
     @property
     def earned_units(self) -> Decimal:
@@ -66,7 +67,7 @@ class RenewalProgress:
 
 
 def renewal_progress(
-    valued: list[Valued], license: License, rule: RenewalRule, as_of: date
+    valued: list[Valued], license: License, rule: RenewalRule, as_of: date, rulebook_version: int | None = None
 ) -> RenewalProgress:
     """Entries earned from `cycle_start` to `cycle_end` (inclusive) and on or before
     `as_of` count. Micro-credential units are capped by `max_microcredential_units` in
@@ -117,6 +118,7 @@ def renewal_progress(
         minimums=minimums,
         status=status,
         pace=pace,
+        rulebook_version=rulebook_version,
     )
 
 

@@ -47,7 +47,7 @@ def standing(
     for lic in sorted(licenses, key=lambda l: (l.cycle_start, l.type, l.id)):
         rule = rulebook.renewal_rule(lic.type)
         if rule is not None:
-            progress.append(renewal_progress(valued, lic, rule, as_of))
+            progress.append(renewal_progress(valued, lic, rule, as_of, rulebook.version))
     if not pathways:
         return Standing(rulebook, as_of, tuple(valued), tuple(progress))
     rules = rulebook.district(district)

@@ -9,7 +9,7 @@ from .. import clock
 from ..access.principals import educator_in_scope
 from ..http.api import ID, blueprint, errors
 from ..models import db
-from .answer import educator_standing
+from .answer import read_standing
 from .schemas import STANDING_OUT, StandingQuery
 
 bp = blueprint("standing", "An educator's renewal progress, role cards and salary")
@@ -21,4 +21,4 @@ bp = blueprint("standing", "An educator's renewal progress, role cards and salar
 @errors(401, 404, 422)
 def get_standing(query, educator_id):
     educator = educator_in_scope(db.session, g.principal, educator_id)
-    return educator_standing(db.session, educator, query.get("state"), query.get("as_of") or clock.today())
+    return read_standing(db.session, educator, query.get("state"), query.get("as_of") or clock.today())

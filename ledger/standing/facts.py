@@ -9,7 +9,7 @@ from sqlalchemy import case, exists, select
 
 from .. import engine
 from ..errors import Invalid, NotFound
-from ..models import Credential, Entry, Issuer, License, Void
+from ..models import Credential, Entry, Issuer, License, RulebookVersion, Void
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 
@@ -69,17 +69,34 @@ def facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
     return out
 
 
+def licenses_by_educator(session, state_id: int, ids: list[int] | None = None) -> dict[int, list[engine.License]]:
+    """The licenses held in a state, as engine facts by educator: of these educators, or
+    of every educator licensed there."""
+    stmt = select(License.educator_id, License.id, License.type, License.cycle_start, License.cycle_end).where(
+        License.state_id == state_id)
+    out: dict[int, list[engine.License]] = {}
+    chunks = [None] if ids is None else [ids[i:i + 5000] for i in range(0, len(ids), 5000)]
+    for chunk in chunks:
+        for educator_id, id_, type_, start, end in session.execute(
+            stmt if chunk is None else stmt.where(License.educator_id.in_(chunk))
+        ):
+            out.setdefault(educator_id, []).append(engine.License(id_, type_, start, end))
+    return out
+
+
 def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:
-    rows = session.scalars(
-        select(License).where(License.educator_id == educator_id, License.state_id == state_id)
-    )
-    return [engine.License(l.id, l.type, l.cycle_start, l.cycle_end) for l in rows]
+    return licenses_by_educator(session, state_id, [educator_id]).get(educator_id, [])
 
 
-def rulebook_for(session, state_code: str, field: str = "state") -> tuple[engine.Rulebook, int]:
+def rulebook_row(session, state_code: str, field: str = "state") -> RulebookVersion:
+    """The state's newest rulebook version; none loaded is a 422 naming `field`."""
     try:
-        row = newest_version(session, state_code)
+        return newest_version(session, state_code)
     except NotFound:
         raise Invalid(f"no rulebook loaded for state {state_code!r}",
                       {field: [f"no rulebook loaded for {state_code!r}"]}) from None
+
+
+def rulebook_for(session, state_code: str, field: str = "state") -> tuple[engine.Rulebook, int]:
+    row = rulebook_row(session, state_code, field)
     return engine_rulebook(row), row.state_id

@@ -1,5 +1,6 @@
-"""What the pages show, computed from the standing answer every reader shares (so a page
-can never disagree with the API or a transcript)."""
+"""What the pages show, computed from the engine's results for the standing every reader
+shares (so a page can never disagree with the API or a transcript), with the engine's
+rules for which cycle is current and what is behind pace (engine.cycles)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from pathways import add_months
+import pathways
 
+from .. import engine
 from ..models import Credential, Issuer
+from .forecast import forecast_summary
 
 RENEWAL_LABEL = {"complete": ("Renewal requirements met", "good"),
                  "in_progress": ("In progress", "info"),
@@ -19,84 +22,65 @@ PATHWAY_LABEL = {"in_progress": ("In progress", "info"), "active": ("Held", "goo
 PERIOD_LABEL = {"met": "met", "open": "now", "lapsed": "missed", "upcoming": "next"}
 
 
-def long_date(d: date | str | None) -> str:
+def long_date(d: date | None) -> str:
     if d is None:
         return ""
-    if isinstance(d, str):
-        d = date.fromisoformat(d)
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
-def current_cycles(items, day: date, key=lambda x: (x.type, x.cycle_start, x.cycle_end)) -> list:
-    """Of each license type, the cycle that holds `day`, else the latest that has started
-    (a cycle that has not begun yet is not current; earlier cycles are history). `key`
-    gives (type, cycle_start, cycle_end) of an item. One rule for every page."""
-    best: dict[str, tuple] = {}
-    for item in items:
-        type_, start, end = key(item)
-        if start > day:
-            continue
-        rank = (start <= day <= end, start)
-        if type_ not in best or rank > best[type_][0]:
-            best[type_] = (rank, item)
-    chosen = {id(v[1]) for v in best.values()}
-    return [item for item in items if id(item) in chosen]
-
-
-def renewal_flags(r: dict, day: date) -> dict:
-    """behind pace: less earned than the share of the cycle gone by; due soon: the cycle
-    ends within 6 months and is not complete; lapsed: ended short."""
-    start, end = date.fromisoformat(r["cycle_start"]), date.fromisoformat(r["cycle_end"])
-    span = max((end - start).days, 1)
-    gone = min(max((day - start).days, 0), span) / span
-    expected = r["required_units"] * gone
-    in_progress = r["status"] == "in_progress"
+def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
+    """One license's renewal as of its standing's day: figures as floats for display,
+    dates as dates."""
+    lic = p.license
+    share = float(engine.cycle_share(lic, p.as_of))
+    required, earned = float(p.rule.required_units), float(p.earned_units)
+    behind = engine.behind_pace(p)
+    label, tone = RENEWAL_LABEL[p.status]
+    if p.status == engine.IN_PROGRESS:
+        label, tone = ("Behind pace", "warn") if behind else ("On pace", "good")
+    cap = p.rule.max_microcredential_units
     return {
-        "behind": in_progress and r["earned_units"] + 1e-9 < expected,
-        "due_soon": in_progress and end <= add_months(day, 6),
-        "lapsed": r["status"] == "lapsed",
-        "expected": round(expected, 2),
-        "gone_pct": round(gone * 100),
+        "license": lic.type, "cycle_start": lic.cycle_start, "cycle_end": lic.cycle_end, "status": p.status,
+        "required_units": required, "earned_units": earned, "remaining_units": float(p.remaining_units),
+        "microcredential_units": float(p.microcredential_units),
+        "microcredential_units_counted": float(p.microcredential_units_counted),
+        "max_microcredential_units": None if cap is None else float(cap),
+        "minimums": p.minimums, "rule": p.rule.cite,
+        "behind": behind, "due_soon": engine.due_soon(p), "lapsed": p.status == engine.LAPSED,
+        "expected": round(required * share, 2), "gone_pct": round(share * 100),
+        "pct": 100 if required == 0 else min(100, round(100 * earned / required)),
+        "label": label, "tone": tone, "unit": unit,
+        "deadline": long_date(lic.cycle_end), "days_left": (lic.cycle_end - p.as_of).days,
+        "per_month": p.pace and float(p.pace.units_per_month),
     }
 
 
-def renewal_view(r: dict, unit: str, day: date) -> dict:
-    flags = renewal_flags(r, day)
-    required = r["required_units"] or 0
-    pct = 100 if required == 0 else min(100, round(100 * r["earned_units"] / required))
-    label, tone = RENEWAL_LABEL[r["status"]]
-    if r["status"] == "in_progress":
-        if flags["behind"]:
-            label, tone = "Behind pace", "warn"
-        else:
-            label, tone = "On pace", "good"
-    pace = r.get("pace")
-    return {**r, **flags, "pct": pct, "label": label, "tone": tone, "unit": unit,
-            "deadline": long_date(r["cycle_end"]),
-            "days_left": (date.fromisoformat(r["cycle_end"]) - day).days,
-            "per_month": pace and pace["units_per_month"]}
+def pathway_view(r: pathways.PathwayResult) -> dict:
+    card = r.card
+    label, tone = PATHWAY_LABEL.get(r.status, (r.status, "plain"))
+    earned = {c.entry.credential: c.entry.earned_on for c in r.counted}
+    return {
+        "code": card.code, "name": card.name, "designation": card.designation, "effects": card.effects,
+        "rule": card.cite, "window_years": card.window_years, "status": r.status, "label": label, "tone": tone,
+        "counted": len(r.window), "required_count": r.required_count,
+        "awarded_on": r.awarded_on, "permanent_on": r.permanent_on, "lapsed_on": r.lapsed_on,
+        "core_list": [{"code": c, "done": c not in r.missing_core, "earned_on": earned.get(c)} for c in card.core],
+        "electives": [{"choose": g.choose, "counted": g.counted, "from": sorted(card.electives[g.group].from_ or ()),
+                       "tags": sorted(card.electives[g.group].tags or ())} for g in r.groups],
+        "period_list": [{"period": m.number, "status": m.status, "label": PERIOD_LABEL.get(m.status, m.status),
+                         "counted": len(m.counted), "required_count": m.required_count, "end": long_date(m.end)}
+                        for m in r.periods],
+        "summary": None if r.forecast is None else forecast_summary(r),
+    }
 
 
-def pathway_view(p: dict) -> dict:
-    label, tone = PATHWAY_LABEL.get(p["status"], (p["status"], "plain"))
-    counted = {c["credential"]: c for c in p["counted_entries"]}
-    core = [{"code": c, "done": c not in p["missing_core"], "earned_on": counted.get(c, {}).get("earned_on")}
-            for c in p["core"]]
-    periods = [{**m, "label": PERIOD_LABEL.get(m["status"], m["status"]), "end": long_date(m["period_end"])}
-               for m in p["periods"]]
-    return {**p, "label": label, "tone": tone, "core_list": core, "period_list": periods,
-            "window_closes": p["forecast"]["by"] if p.get("forecast") else None}
-
-
-def dashboard(session, person, standing: dict, day: date) -> dict:
-    unit = standing["unit"]
-    renewals = [renewal_view(r, unit, day) for r in standing["renewal"]]
-    current = current_cycles(renewals, day, key=lambda r: (
-        r["license"], date.fromisoformat(r["cycle_start"]), date.fromisoformat(r["cycle_end"])))
-    for r in renewals:
-        r["current"] = any(r is c for c in current)
-    paths = [pathway_view(p) for p in standing["pathways"]]
-    codes = {e["credential"] for e in standing["entries"] if e["credential"]}
+def dashboard(session, s: engine.Standing) -> dict:
+    """The educator's page: each renewal (the current cycles first), each role card, every
+    entry (newest first, with its issuer and the number of its rule), and the headline."""
+    day, unit = s.as_of, s.rulebook.unit
+    current = {id(p) for p in engine.current_cycles(s.renewal, day, key=engine.LICENSE)}
+    renewals = [{**renewal_view(p, unit), "current": id(p) in current} for p in s.renewal]
+    codes = {v.entry.credential for v in s.entries if v.entry.credential}
     names, titles = {}, {}
     if codes:
         for code, title, issuer in session.execute(
@@ -106,24 +90,29 @@ def dashboard(session, person, standing: dict, day: date) -> dict:
             names[code], titles[code] = issuer, title
     rules: list[str] = []
     entries = []
-    for e in reversed(standing["entries"]):
-        cite = e["rule"]
+    for v in reversed(s.entries):
+        e, cite = v.entry, v.rule
         if cite and cite not in rules:
             rules.append(cite)
-        entries.append({**e, "issuer": names.get(e["credential"]), "name": titles.get(e["credential"]) or e["title"],
+        entries.append({"id": e.id, "earned_on": e.earned_on, "credential": e.credential, "title": e.title,
+                        "units": float(v.units), "rule": cite, "reason": v.reason,
+                        "issuer": names.get(e.credential), "name": titles.get(e.credential) or e.title,
                         "rule_no": rules.index(cite) + 1 if cite else None})
-    # the headline judges the current cycles only: an old lapse is history, a cycle
-    # that has not begun is not yet due
-    if any(r["status"] == "lapsed" for r in current):
-        verdict = ("A renewal cycle ended short", "bad")
-    elif any(r["behind"] for r in current):
-        verdict = ("Behind pace for renewal", "warn")
-    elif current and all(r["status"] == "complete" for r in current):
-        verdict = ("Renewal requirements met", "good")
-    elif current:
-        verdict = ("On pace for renewal", "good")
-    else:
-        verdict = (f"No renewal rule for your licenses in {standing['state']}", "plain")
-    renewals.sort(key=lambda r: (not r["current"], r["cycle_start"]))
-    return {"renewals": renewals, "pathways": paths, "entries": entries, "verdict": verdict, "rules": rules,
-            "unit": unit, "total_units": round(sum(e["units"] for e in standing["entries"]), 2)}
+    return {"renewals": sorted(renewals, key=lambda r: (not r["current"], r["cycle_start"])),
+            "pathways": [pathway_view(r) for r in s.pathways], "entries": entries,
+            "verdict": _verdict([r for r in renewals if r["current"]], s.rulebook.state), "rules": rules,
+            "unit": unit, "total_units": round(sum(float(v.units) for v in s.entries), 2)}
+
+
+def _verdict(current: list[dict], state: str) -> tuple[str, str]:
+    """The headline judges the current cycles only: an old lapse is history, a cycle that
+    has not begun is not yet due."""
+    if any(r["status"] == engine.LAPSED for r in current):
+        return "A renewal cycle ended short", "bad"
+    if any(r["behind"] for r in current):
+        return "Behind pace for renewal", "warn"
+    if current and all(r["status"] == engine.COMPLETE for r in current):
+        return "Renewal requirements met", "good"
+    if current:
+        return "On pace for renewal", "good"
+    return f"No renewal rule for your licenses in {state}", "plain"

@@ -1,10 +1,20 @@
-"""The standing answer's shape (CONTRACT.md section 4, GET /educators/{id}/standing)."""
+"""The standing answer's shape (CONTRACT.md section 4, GET /educators/{id}/standing), its
+one definition: `STANDING_OUT` dumps the engine's own results (a `StandingAnswer` around
+an `engine.Standing`, with its `RenewalProgress`, `PathwayResult` and `Salary`) for the
+API, and that dump is what an official transcript stores."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import NamedTuple
+
 from marshmallow import Schema, fields
 
+import pathways
+
+from .. import engine
 from ..fields import DATES, STATE_CODE
+from .forecast import forecast_summary
 
 
 class StandingQuery(Schema):
@@ -12,153 +22,245 @@ class StandingQuery(Schema):
     as_of = fields.Date(validate=DATES, metadata={"description": "default today"})
 
 
-class StandingEntryOut(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    credential = fields.String(allow_none=True)
-    title = fields.String(allow_none=True)
-    earned_on = fields.String()
+class StandingAnswer(NamedTuple):
+    """An educator's standing, as the API answers it."""
+
+    educator_id: int
+    standing: engine.Standing
+
+
+_GETTERS: dict[str, attrgetter] = {}
+
+
+class _Out(Schema):
+    """Reads engine objects by attribute, a dotted name for a path (`license.type`)."""
+
+    def get_attribute(self, obj, attr, default):
+        get = _GETTERS.get(attr)
+        if get is None:
+            get = _GETTERS[attr] = attrgetter(attr)
+        try:
+            return get(obj)
+        except AttributeError:
+            return default
+
+
+class _Derived:
+    """A field whose value is `derive(obj)` rather than one of `obj`'s attributes, typed
+    in the OpenAPI document by the field class it is mixed into."""
+
+    def __init__(self, derive, **kwargs):
+        super().__init__(**kwargs)
+        self.derive = derive
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return self._serialize(self.derive(obj), attr, obj, **kwargs)
+
+
+class _DerivedInteger(_Derived, fields.Integer):
+    pass
+
+
+class _DerivedString(_Derived, fields.String):
+    pass
+
+
+class _DerivedList(_Derived, fields.List):
+    pass
+
+
+class _DerivedNested(_Derived, fields.Nested):
+    pass
+
+
+class _Codes(fields.List):
+    """A set of codes as a sorted list; none, or an empty set, as null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), allow_none=True, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(sorted(value), attr, obj, **kwargs) if value else None
+
+
+def _count(name: str):
+    get = attrgetter(name)
+    return lambda obj: len(get(obj))
+
+
+def _ids(name: str, of: str = "id"):
+    """The ids of the items of `obj.name` (`of`: the path to an item's id)."""
+    items, item_id = attrgetter(name), attrgetter(of)
+    return lambda obj: [item_id(x) for x in items(obj)]
+
+
+class StandingEntryOut(_Out):
+    id = fields.Integer(attribute="entry.id")
+    kind = fields.String(attribute="entry.kind")
+    credential = fields.String(attribute="entry.credential", allow_none=True)
+    title = fields.String(attribute="entry.title", allow_none=True)
+    earned_on = fields.Date(attribute="entry.earned_on")
     units = fields.Float()
     rule = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
 
 
-class MinimumOut(Schema):
+class MinimumOut(_Out):
     tag = fields.String()
     required_units = fields.Float()
     earned_units = fields.Float()
     met = fields.Boolean()
 
 
-class PaceOut(Schema):
+class PaceOut(_Out):
     days_left = fields.Integer()
     months_left = fields.Float()
     units_per_month = fields.Float()
 
 
-class RenewalOut(Schema):
-    license = fields.String()
-    cycle_start = fields.String()
-    cycle_end = fields.String()
-    required_units = fields.Float()
+class RenewalOut(_Out):
+    license = fields.String(attribute="license.type")
+    cycle_start = fields.Date(attribute="license.cycle_start")
+    cycle_end = fields.Date(attribute="license.cycle_end")
+    required_units = fields.Float(attribute="rule.required_units")
     earned_units = fields.Float()
     remaining_units = fields.Float()
     status = fields.String(metadata={"enum": ["complete", "lapsed", "in_progress"]})
     microcredential_units = fields.Float()
     microcredential_units_counted = fields.Float()
-    max_microcredential_units = fields.Float(allow_none=True)
+    max_microcredential_units = fields.Float(attribute="rule.max_microcredential_units", allow_none=True)
     activity_units = fields.Float()
     minimums = fields.List(fields.Nested(MinimumOut))
     pace = fields.Nested(PaceOut, allow_none=True)
-    counted_entries = fields.List(fields.Integer())
-    rule = fields.String()
+    counted_entries = _DerivedList(_ids("counted", "entry.id"), cls_or_instance=fields.Integer())
+    rule = fields.String(attribute="rule.cite")
     rulebook_version = fields.Integer()
 
 
-class PeriodOut(Schema):
-    period = fields.Integer()
-    period_start = fields.String()
-    period_end = fields.String(metadata={"description": "the last day inside the period"})
-    counted = fields.Integer()
+class PeriodOut(_Out):
+    period = fields.Integer(attribute="number")
+    period_start = fields.Date(attribute="start")
+    period_end = fields.Date(attribute="end", metadata={"description": "the last day inside the period"})
+    counted = _DerivedInteger(_count("counted"))
     required_count = fields.Integer()
     remaining = fields.Integer()
     status = fields.String(metadata={"enum": ["met", "open", "lapsed", "upcoming"]})
-    counted_entries = fields.List(fields.Integer())
+    counted_entries = _DerivedList(_ids("counted"), cls_or_instance=fields.Integer())
 
 
-class GroupOut(Schema):
-    group = fields.Integer()
-    choose = fields.Integer()
-    counted = fields.Integer()
-    missing = fields.Integer()
-    from_ = fields.List(fields.String(), data_key="from", allow_none=True)
-    tags = fields.List(fields.String(), allow_none=True)
+class Elective(NamedTuple):
+    """An elective group's counts (`gap`) with the card's rule for it (`group`)."""
+
+    gap: pathways.GroupGap
+    group: pathways.Group
 
 
-class CountedOut(Schema):
-    entry_id = fields.Integer()
-    credential = fields.String()
-    earned_on = fields.String()
+def _electives(r: pathways.PathwayResult) -> list[Elective]:
+    return [Elective(g, r.card.electives[g.group]) for g in r.groups]
+
+
+class GroupOut(_Out):
+    group = fields.Integer(attribute="gap.group")
+    choose = fields.Integer(attribute="gap.choose")
+    counted = fields.Integer(attribute="gap.counted")
+    missing = fields.Integer(attribute="gap.missing")
+    from_ = _Codes(attribute="group.from_", data_key="from")
+    tags = _Codes(attribute="group.tags")
+
+
+class CountedOut(_Out):
+    entry_id = fields.Integer(attribute="entry.id")
+    credential = fields.String(attribute="entry.credential")
+    earned_on = fields.Date(attribute="entry.earned_on")
     role = fields.String(metadata={"enum": ["core", "elective"]})
     group = fields.Integer(allow_none=True)
     extra = fields.Boolean(metadata={"description": "eligible, beyond what its group needs"})
 
 
-class EffectsOut(Schema):
+class EffectsOut(_Out):
     base_salary_pct = fields.Float()
     salary_lane = fields.String(allow_none=True)
 
 
-class ForecastGapOut(Schema):
+class ForecastGapOut(_Out):
     group = fields.Integer()
     missing = fields.Integer()
 
 
-class ForecastOut(Schema):
-    needed = fields.Integer()
-    by = fields.String(allow_none=True)
-    core = fields.List(fields.String())
-    electives = fields.List(fields.Nested(ForecastGapOut))
-    falls_out = fields.List(fields.String())
-    period = fields.Integer(allow_none=True)
-    summary = fields.String()
+class ForecastOut(_Out):
+    """Dumps a `PathwayResult` that has a forecast: the summary sentence needs its card."""
+
+    needed = fields.Integer(attribute="forecast.needed")
+    by = fields.Date(attribute="forecast.by", allow_none=True)
+    core = fields.List(fields.String(), attribute="forecast.core")
+    electives = fields.List(fields.Nested(ForecastGapOut), attribute="forecast.groups")
+    falls_out = fields.List(fields.String(), attribute="forecast.falls_out")
+    period = fields.Integer(attribute="forecast.period", allow_none=True)
+    summary = _DerivedString(forecast_summary)
 
 
-class PathwayOut(Schema):
-    code = fields.String()
+class PathwayOut(_Out):
+    code = fields.String(attribute="card.code")
     status = fields.String(metadata={"enum": ["in_progress", "active", "lapsed", "permanent"]})
-    awarded_on = fields.String(allow_none=True)
-    counted = fields.Integer()
+    awarded_on = fields.Date(allow_none=True)
+    counted = _DerivedInteger(_count("window"))
     required_count = fields.Integer()
     missing_core = fields.List(fields.String())
     maintenance = fields.Nested(PeriodOut, allow_none=True)
-    lapsed_on = fields.String(allow_none=True)
-    name = fields.String()
-    designation = fields.String(allow_none=True)
-    owner = fields.String(metadata={"description": "the state's or the district's code"})
-    window_years = fields.Integer(allow_none=True)
-    window_opens = fields.String(allow_none=True)
-    permanent_on = fields.String(allow_none=True)
-    effects_hold = fields.Boolean()
-    effects = fields.Nested(EffectsOut)
-    core = fields.List(fields.String())
-    electives = fields.List(fields.Nested(GroupOut))
+    lapsed_on = fields.Date(allow_none=True)
+    name = fields.String(attribute="card.name")
+    designation = fields.String(attribute="card.designation", allow_none=True)
+    owner = fields.String(attribute="card.owner", metadata={"description": "the state's or the district's code"})
+    window_years = fields.Integer(attribute="card.window_years", allow_none=True)
+    window_opens = fields.Date(allow_none=True)
+    permanent_on = fields.Date(allow_none=True)
+    effects_hold = fields.Boolean(attribute="holds")
+    effects = fields.Nested(EffectsOut, attribute="card.effects")
+    core = fields.List(fields.String(), attribute="card.core")
+    electives = _DerivedList(_electives, cls_or_instance=fields.Nested(GroupOut))
     missing_total = fields.Integer()
-    counted_entries = fields.List(fields.Nested(CountedOut))
+    counted_entries = _DerivedList(attrgetter("counted"), cls_or_instance=fields.Nested(CountedOut))
     periods = fields.List(fields.Nested(PeriodOut))
-    forecast = fields.Nested(ForecastOut, allow_none=True)
-    rule = fields.String()
+    forecast = _DerivedNested(lambda r: r if r.forecast is not None else None, nested=ForecastOut,
+                              allow_none=True)
+    rule = fields.String(attribute="card.cite")
 
 
-class NextLaneOut(Schema):
-    name = fields.String()
-    min_credits = fields.Float()
-    credits_needed = fields.Float()
+class NextLaneOut(_Out):
+    """Dumps a `Salary` that has a next lane."""
+
+    name = fields.String(attribute="next_lane.name")
+    min_credits = fields.Float(attribute="next_lane.min_credits")
+    credits_needed = fields.Float(attribute="credits_to_next_lane")
 
 
-class SalaryOut(Schema):
-    district = fields.String()
+class SalaryOut(_Out):
+    district = fields.String(attribute="district.code")
     credits = fields.Float()
     lane = fields.String(allow_none=True)
     base_salary_pct = fields.Float()
-    credits_per_mc = fields.Float()
+    credits_per_mc = fields.Float(attribute="district.salary_credits_per_mc")
     microcredentials = fields.Integer()
     lane_by_credits = fields.String(allow_none=True)
     lane_by_designation = fields.String(allow_none=True)
     designations = fields.List(fields.String())
-    next_lane = fields.Nested(NextLaneOut, allow_none=True)
+    next_lane = _DerivedNested(lambda pay: pay if pay.next_lane is not None else None, nested=NextLaneOut,
+                               allow_none=True)
 
 
-class StandingOut(Schema):
+class StandingOut(_Out):
     educator_id = fields.Integer()
-    state = fields.String()
-    as_of = fields.String()
-    unit = fields.String()
-    rulebook_version = fields.Integer()
-    entries = fields.List(fields.Nested(StandingEntryOut))
-    renewal = fields.List(fields.Nested(RenewalOut))
-    pathways = fields.List(fields.Nested(PathwayOut))
-    salary = fields.Nested(SalaryOut, allow_none=True)
+    state = fields.String(attribute="standing.rulebook.state")
+    as_of = fields.Date(attribute="standing.as_of")
+    unit = fields.String(attribute="standing.rulebook.unit")
+    rulebook_version = fields.Integer(attribute="standing.rulebook.version")
+    entries = fields.List(fields.Nested(StandingEntryOut), attribute="standing.entries")
+    renewal = fields.List(fields.Nested(RenewalOut), attribute="standing.renewal")
+    pathways = fields.List(fields.Nested(PathwayOut), attribute="standing.pathways")
+    salary = fields.Nested(SalaryOut, attribute="standing.salary", allow_none=True)
 
 
 STANDING_OUT = StandingOut()
+RENEWAL_OUT = RenewalOut()
+PATHWAY_OUT = PathwayOut()
+SALARY_OUT = SalaryOut()

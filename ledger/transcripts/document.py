@@ -1,5 +1,6 @@
-"""What a transcript shows, assembled once from the standing every reader shares. The PDF
-template and the machine-readable CLR both read this, so they cannot disagree."""
+"""What a transcript shows, assembled once from the engine's standing, the one every reader
+shares. The PDF template and the machine-readable CLR both read this, so they cannot
+disagree."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+import pathways
+
+from .. import engine
 from ..models import Credential, Educator, Issuer, License, State
 
 RENEWAL_STATUS = {"complete": "Requirements met", "in_progress": "In progress", "lapsed": "Not met, cycle ended"}
@@ -67,37 +71,44 @@ def credentials_for(session, codes) -> dict[str, dict]:
             for code, title, issuer, icode, badge in rows}
 
 
-def _cycle_key(lic) -> tuple:
-    return (lic["license"], lic["cycle_start"], lic["cycle_end"])
+def _detail(r: pathways.PathwayResult) -> str:
+    m = r.maintenance
+    if r.status == pathways.IN_PROGRESS:
+        return f"{len(r.window)} of {r.required_count} credentials"
+    if r.status == pathways.PERMANENT:
+        return f"Permanent since {r.permanent_on}"
+    if r.status == pathways.LAPSED:
+        return f"Lapsed on {r.lapsed_on}"
+    if m is not None:
+        return f"Maintenance period {m.number}: {len(m.counted)} of {m.required_count} by {m.end}"
+    return "Held"
 
 
-def assemble(session, educator: Educator, standing: dict, *, office: str, official: bool,
+def assemble(session, educator: Educator, standing: engine.Standing, *, office: str, official: bool,
              generated_at: datetime) -> Document:
-    state = session.scalar(select(State).where(State.code == standing["state"]))
-    as_of = date.fromisoformat(standing["as_of"])
+    state = session.scalar(select(State).where(State.code == standing.rulebook.state))
     credentials = credentials_for(
-        session, {e["credential"] for e in standing["entries"] if e["credential"]}
+        session, {v.entry.credential for v in standing.entries if v.entry.credential}
     )
 
     # Every license held in this state, each with its cycle; renewal progress where the
     # rulebook has a rule for the license type.
-    progress = {_cycle_key(r): r for r in standing["renewal"]}
+    progress = {(p.license.type, p.license.cycle_start, p.license.cycle_end): p for p in standing.renewal}
     licenses = []
     for lic in session.scalars(
         select(License).where(License.educator_id == educator.id, License.state_id == state.id)
         .order_by(License.cycle_start, License.id)
     ):
-        key = (lic.type, lic.cycle_start.isoformat(), lic.cycle_end.isoformat())
-        r = progress.get(key)
+        r = progress.get((lic.type, lic.cycle_start, lic.cycle_end))
         licenses.append({
             "type": lic.type,
             "cycle_start": lic.cycle_start,
             "cycle_end": lic.cycle_end,
-            "required": None if r is None else r["required_units"],
-            "earned": None if r is None else r["earned_units"],
-            "status": None if r is None else r["status"],
-            "status_text": "No renewal rule for this license" if r is None else RENEWAL_STATUS[r["status"]],
-            "rule": None if r is None else r["rule"],
+            "required": None if r is None else float(r.rule.required_units),
+            "earned": None if r is None else float(r.earned_units),
+            "status": None if r is None else r.status,
+            "status_text": "No renewal rule for this license" if r is None else RENEWAL_STATUS[r.status],
+            "rule": None if r is None else r.rule.cite,
         })
 
     rules: list[str] = []
@@ -110,48 +121,38 @@ def assemble(session, educator: Educator, standing: dict, *, office: str, offici
         return rules.index(text) + 1
 
     rows = []
-    for e in standing["entries"]:
-        c = credentials.get(e["credential"] or "", {})
+    for v in standing.entries:
+        e = v.entry
+        c = credentials.get(e.credential or "", {})
         rows.append(Row(
-            earned_on=date.fromisoformat(e["earned_on"]), kind=e["kind"], code=e["credential"],
-            title=c.get("title") or e.get("title") or e["credential"] or "",
-            issuer=c.get("issuer"), units=e["units"], rule=cite(e["rule"]), reason=e["reason"],
+            earned_on=e.earned_on, kind=e.kind, code=e.credential,
+            title=c.get("title") or e.title or e.credential or "",
+            issuer=c.get("issuer"), units=float(v.units), rule=cite(v.rule), reason=v.reason,
         ))
     for lic in licenses:
         lic["rule_no"] = cite(lic["rule"])
 
-    pathways = []
-    for p in standing["pathways"]:
-        m = p.get("maintenance")
-        if p["status"] == "in_progress":
-            detail = f"{p['counted']} of {p['required_count']} credentials"
-        elif p["status"] == "permanent":
-            detail = f"Permanent since {p['permanent_on']}"
-        elif p["status"] == "lapsed":
-            detail = f"Lapsed on {p['lapsed_on']}"
-        elif m is not None:
-            detail = (f"Maintenance period {m['period']}: {m['counted']} of {m['required_count']} "
-                      f"by {m['period_end']}")
-        else:
-            detail = "Held"
-        pathways.append({
-            "code": p["code"], "name": p["name"], "designation": p["designation"],
-            "status": p["status"], "status_text": PATHWAY_STATUS.get(p["status"], p["status"]),
-            "awarded_on": p["awarded_on"], "detail": detail, "rule_no": cite(p["rule"]),
-            "counted_entries": p["counted_entries"],
+    cards = []
+    for r in standing.pathways:
+        card = r.card
+        cards.append({
+            "code": card.code, "name": card.name, "designation": card.designation,
+            "status": r.status, "status_text": PATHWAY_STATUS.get(r.status, r.status),
+            "awarded_on": r.awarded_on, "detail": _detail(r), "rule_no": cite(card.cite),
+            "counted_entries": [{"entry_id": c.entry.id} for c in r.counted],  # the CLR links them
         })
 
-    mcs = [r for r in rows if r.kind == "microcredential"]
+    mcs = [r for r in rows if r.kind == engine.MICROCREDENTIAL]
     totals = {
         "microcredentials": len(mcs),
         "activities": len(rows) - len(mcs),
         "units": round(sum(r.units for r in rows), 2),
-        "pathways_awarded": sum(1 for p in pathways if p["status"] in ("active", "permanent")),
+        "pathways_awarded": sum(1 for p in cards if p["status"] in (pathways.ACTIVE, pathways.PERMANENT)),
     }
     return Document(
         official=official, state=state.code, state_name=state.name, office=office,
-        unit=standing["unit"], rulebook_version=standing["rulebook_version"],
-        name=educator.name, license_number=educator.license_number, as_of=as_of,
-        generated_at=generated_at, licenses=licenses, pathways=pathways, rows=rows,
+        unit=standing.rulebook.unit, rulebook_version=standing.rulebook.version,
+        name=educator.name, license_number=educator.license_number, as_of=standing.as_of,
+        generated_at=generated_at, licenses=licenses, pathways=cards, rows=rows,
         rules=rules, totals=totals, credentials=credentials,
     )

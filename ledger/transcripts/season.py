@@ -32,25 +32,32 @@ def season_key(state: str, expiring_before: date) -> str:
 
 
 def select_educators(session, state: str, expiring_before: date, expiring_after: date | None = None) -> list[tuple]:
-    """(educator_id, license type, cycle_end) for each educator whose current cycle (the
-    latest of each license type held in the state) ends before `expiring_before` (and on
-    or after `expiring_after`, when given); the earliest-ending license names the row."""
+    """(educator_id, license type, cycle_end) for each educator of the state with a license
+    expiring and not yet renewed: engine.season_cycle (the latest cycle of each license type
+    held in the state, a recorded next cycle meaning renewed even before it begins, ending
+    before `expiring_before` and on or after `expiring_after` when given; the earliest
+    ending names the row, the first type by name between equals), asked of the whole state
+    in SQL. In order of that cycle_end, then educator. A test holds this to the engine's
+    answers."""
     state_id = session.scalar(select(State.id).where(State.code == state))
     if state_id is None:
         raise Invalid(f"no rulebook loaded for state {state!r}", {"state": [f"no rulebook loaded for {state!r}"]})
-    current = (
+    latest = (  # engine.latest_cycles
         select(License.educator_id, License.type, func.max(License.cycle_end).label("cycle_end"))
         .where(License.state_id == state_id)
         .group_by(License.educator_id, License.type)
         .subquery()
     )
-    stmt = select(current.c.educator_id, current.c.type, current.c.cycle_end).where(
-        current.c.cycle_end < expiring_before)
+    stmt = select(latest.c.educator_id, latest.c.type, latest.c.cycle_end).where(
+        latest.c.cycle_end < expiring_before)
     if expiring_after is not None:
-        stmt = stmt.where(current.c.cycle_end >= expiring_after)
+        stmt = stmt.where(latest.c.cycle_end >= expiring_after)
     chosen: dict[int, tuple] = {}
-    for educator_id, type_, cycle_end in session.execute(stmt.order_by(current.c.cycle_end, current.c.educator_id)):
-        chosen.setdefault(educator_id, (educator_id, type_, cycle_end))
+    for educator_id, type_, cycle_end in session.execute(stmt.order_by(latest.c.cycle_end, latest.c.educator_id)):
+        first = chosen.get(educator_id)
+        # types ending the same day: the first by name as Python orders them (not the collation)
+        if first is None or (cycle_end == first[2] and type_ < first[1]):
+            chosen[educator_id] = (educator_id, type_, cycle_end)
     return list(chosen.values())
 
 

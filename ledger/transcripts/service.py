@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from ..access import audit
 from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, Principal, educator_in_scope
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from ..models import Educator, License, State, Transcript, TranscriptRevocation, utcnow
 from ..rulebooks.service import newest_version
-from ..standing.answer import educator_standing
+from ..standing.answer import read_standing
 from ..standing.facts import rulebook_for
+from ..standing.schemas import STANDING_OUT
 from . import clr, document, render
 
 ISSUERS = {ADMIN, STATE_OFFICE}
@@ -31,6 +32,20 @@ def public_url(path: str = "") -> str:
     if not base:
         base = request.host_url if has_request_context() else "http://127.0.0.1:5000/"
     return base.rstrip("/") + path
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _check_public_url() -> None:
+    """A sealed transcript prints where to verify it, and its CLR names its issuer: never
+    from a request's Host header, which any client sets. Without PUBLIC_URL, only a
+    ledger reached on this machine (development, the demo) may issue."""
+    if current_app.config.get("PUBLIC_URL") or not has_request_context():
+        return
+    if request.host.rsplit(":", 1)[0] not in LOOPBACK:
+        raise Unavailable("official transcripts need PUBLIC_URL set (where people verify them); "
+                          "ask the administrator to set it")
 
 
 def new_serial(state: str, year: int) -> str:
@@ -70,10 +85,11 @@ def _check_as_of(as_of: date | None, today: date) -> date:
 
 
 def _document(session, educator, state: State, as_of: date, official: bool, now: datetime):
-    standing = educator_standing(session, educator, state.code, as_of)
+    """The document, and the standing it shows as the API answers it (what is stored)."""
+    answer = read_standing(session, educator, state.code, as_of)
     office = document.office_name(newest_version(session, state.code).document, state.name)
-    doc = document.assemble(session, educator, standing, office=office, official=official, generated_at=now)
-    return doc, standing
+    doc = document.assemble(session, educator, answer.standing, office=office, official=official, generated_at=now)
+    return doc, STANDING_OUT.dump(answer)
 
 
 def issue(session, principal: Principal, educator_id: int, *, state: str | None = None,
@@ -85,6 +101,7 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
         raise Forbidden(f"the {principal.role} role may not issue official transcripts")
     state_row = _state_for(session, principal, educator, state)
     as_of = _check_as_of(as_of, today)
+    _check_public_url()
     now = utcnow()
     doc, standing = _document(session, educator, state_row, as_of, True, now)
     doc.serial = new_serial(state_row.code, now.year)

@@ -574,3 +574,44 @@ def test_the_document_states_the_constraints_and_statuses_the_server_enforces(cl
     assert {"401", "403", "404"} <= set(paths["/api/v1/districts/{code}/salary-runs"]["post"]["responses"])
     assert "200" in paths["/api/v1/districts/{code}/export.json"]["get"]["responses"]
     assert {"401", "404"} <= set(paths["/api/v1/educators/{educator_id}/employment"]["get"]["responses"])
+
+
+# -- F-02: salary runs of one district, made at the same moment, post each credit once
+
+@pytest.mark.committed
+def test_six_salary_runs_at_once_post_the_new_credits_once(app, ledger, session):
+    from ledger.models import SalaryRunRow
+
+    people = [ledger.educator("UT", district="JUAB", n=f"pay{i}") for i in range(3)]
+    hr = ledger.headers("district_hr", district="JUAB")
+    with app.test_client() as c:
+        assert c.post("/api/v1/districts/JUAB/salary-runs", json={"pay_date": "2027-01-01"}, headers=hr).status_code == 201
+    for p in people:
+        for code in ("DP-FA-01", "DP-FA-02", "DP-LIT-01", "DP-LIT-02"):
+            ledger.record(p, code, date(2026, 3, 1))
+    barrier, answers = threading.Barrier(6), []
+
+    def clerk():
+        with app.test_client() as c:
+            barrier.wait()
+            r = c.post("/api/v1/districts/JUAB/salary-runs", json={"pay_date": "2027-02-01"}, headers=hr)
+            answers.append((r.status_code, sum(row["credits_new"] for row in r.json["rows"])))
+
+    threads = [threading.Thread(target=clerk) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {status for status, _ in answers} == {201}
+    earned = sum(credits for _, credits in answers)
+    assert earned == sorted(credits for _, credits in answers)[-1] > 0  # one run posted them, the rest nothing
+    posted = session.scalar(sa.select(sa.func.sum(SalaryRunRow.credits_new)))
+    assert float(posted) == earned
+
+
+# -- F-22: /me is the educators' page; other roles get 403
+
+@pytest.mark.parametrize("role,scope", [("admin", {}), ("state_office", {"state": "TN"}),
+                                        ("district_hr", {"district": "JUAB"})])
+def test_me_answers_403_to_other_roles(ledger, web_user, role, scope):
+    assert web_user(role, **scope).get("/me").status_code == 403

@@ -151,3 +151,42 @@ def test_a_season_runs_on_a_real_celery_worker(database_url, signing_keys, seaso
         worker.terminate()
         worker.wait(timeout=30)
         log.close()
+
+
+def test_the_season_query_and_the_engine_rule_pick_the_same_licenses(ledger, session):
+    """select_educators asks engine.season_cycle of a whole state in SQL: both agree on
+    a next cycle recorded but not begun (renewed: not printed), cycles ending on 29
+    February, two license types ending the same day, and bounds on either side."""
+    from ledger.engine import current_cycles, season_cycle
+    from ledger.models import State
+    from ledger.standing.facts import licenses_by_educator
+    from ledger.transcripts.season import select_educators
+
+    histories = {
+        "leap_day": [lic(date(2024, 2, 29))],
+        "renewed_on_leap_day": [lic(date(2024, 2, 29)), lic(date(2029, 2, 28), date(2024, 3, 1))],
+        "next_not_begun": [lic(date(2026, 6, 30), date(2021, 7, 1)), lic(date(2031, 6, 30), date(2027, 7, 1))],
+        "types_end_together": [lic(date(2026, 6, 30)), lic(date(2026, 6, 30), type_="practitioner")],
+        "same_end_twice": [lic(date(2026, 6, 30), date(2021, 7, 1)), lic(date(2026, 6, 30), date(2022, 7, 1))],
+        "one_renewed_one_not": [lic(date(2025, 6, 30)), lic(date(2030, 6, 30), date(2025, 7, 1)),
+                                lic(date(2028, 2, 29), type_="practitioner")],
+        "no_license_here": [lic(date(2025, 6, 30), state="UT")],
+    }
+    ids = {name: ledger.educator("TN", licenses=h).id for name, h in histories.items()}
+    tn = session.scalar(sa.select(State.id).where(State.code == "TN"))
+    held = licenses_by_educator(session, tn)
+    assert ids["no_license_here"] not in held
+    days = [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1), date(2025, 7, 1), date(2026, 6, 30),
+            date(2026, 7, 1), date(2028, 3, 1), date(2031, 7, 1)]
+    for before in days:
+        for after in [None, *days]:
+            engine_picks = [(i, c.type, c.cycle_end) for i, c in
+                            ((i, season_cycle(lics, before, after)) for i, lics in held.items()) if c is not None]
+            assert select_educators(session, "TN", before, after) == sorted(
+                engine_picks, key=lambda row: (row[2], row[0])), (before, after)
+    # the two questions differ where they should: on 1 July 2026 the page still judges the
+    # ended cycle (the next has not begun), while the season counts it renewed
+    chosen = {row[0]: row for row in select_educators(session, "TN", date(2026, 7, 1))}
+    assert ids["next_not_begun"] not in chosen
+    assert [l.cycle_end for l in current_cycles(held[ids["next_not_begun"]], date(2026, 7, 1))] == [date(2026, 6, 30)]
+    assert chosen[ids["types_end_together"]][1] == "practitioner"

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlalchemy import select
+
 MC = "microcredential"
 
 
@@ -95,3 +97,40 @@ def test_the_renewal_report_cli_lists_every_licensed_educator(ledger, runner):
     lines = result.output.strip().splitlines()
     assert lines[0] == "educator_id,license,earned_units,status"
     assert sorted(lines[1:]) == sorted([f"{a.id},professional,60,complete", f"{b.id},professional,0,lapsed"])
+
+
+def test_the_standings_of_many_are_each_exactly_the_single_standing(ledger, client, session):
+    """standings_for (salary runs, the roster, the export, the state report) reads in
+    bulk what GET /standing reads for one educator: the same answer for each."""
+    from ledger.models import Educator, State
+    from ledger.rulebooks.service import newest_version
+    from ledger.standing.answer import educator_standing
+    from ledger.standing.many import standings_for
+    from ledger.standing.schemas import STANDING_OUT, StandingAnswer
+
+    a = ledger.educator(licenses=[
+        {"type": "professional", "cycle_start": date(2015, 7, 1), "cycle_end": date(2020, 6, 30)},
+        {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)},
+        {"type": "professional", "cycle_start": date(2025, 7, 1), "cycle_end": date(2030, 6, 30)}])
+    b = ledger.educator(licenses=[{"type": "practitioner", "cycle_start": date(2021, 1, 1),
+                                   "cycle_end": date(2024, 2, 29)}])
+    c = ledger.educator(licenses=[])
+    ledger.record(a, "DP-FA-01", date(2020, 6, 30))
+    ledger.record(a, "BB-CM-01", date(2020, 7, 1))
+    ledger.record(a, None, date(2024, 2, 29), title="Institute", hours=12, tags=["literacy"])
+    ledger.record(b, "DP-LIT-01", date(2024, 2, 29))
+    ledger.record(c, "DP-LIT-02", date(2023, 1, 1))
+    session.commit()
+    version = newest_version(session, "TN")
+    people = [session.get(Educator, e.id) for e in (c, a, b)]
+    for as_of in (date(2024, 2, 29), date(2025, 6, 30), date(2025, 7, 1)):
+        single = [educator_standing(session, e, None, as_of) for e in people]
+        many = [STANDING_OUT.dump(StandingAnswer(i, s))
+                for i, s in standings_for(session, version, as_of, [e.id for e in people])]
+        assert many == single
+        # the state-wide stream, renewal only, reads only what can count: the same renewal
+        tn_ids = {e.id for e in people}
+        stream = {i: STANDING_OUT.dump(StandingAnswer(i, s))["renewal"]
+                  for i, s in standings_for(session, version, as_of, pathways=False) if i in tn_ids}
+        assert stream == {s["educator_id"]: s["renewal"] for s in single if s["renewal"]}
+    assert session.scalar(select(State.code).where(State.id == version.state_id)) == "TN"
