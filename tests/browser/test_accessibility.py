@@ -18,7 +18,7 @@ PAGES = {
     "educator": ["/me"],
     "district_hr": ["/district", "/district/imports", "/district/salary-runs"],
     "state_office": ["/state", "/state/educators", "/state/rulebooks", "/state/catalog", "/state/transcripts"],
-    "admin": ["/admin/users"],
+    "admin": ["/admin/users", "/admin/tokens"],
 }
 
 
