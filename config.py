@@ -37,6 +37,9 @@ class Config:
     }
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A transcript asked for by a page or an API call lists at most this many entries (laid
+    # out in a few seconds); the command line and season printing have no limit.
+    TRANSCRIPT_MAX_ENTRIES = int(os.environ.get("TRANSCRIPT_MAX_ENTRIES", "600"))
 
     # Where people reach the ledger: printed on transcripts (verify URL, QR code). Unset:
     # the request's own host, or http://127.0.0.1:5000 from the command line.

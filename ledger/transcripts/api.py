@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -22,6 +22,11 @@ from .schemas import (
     UnofficialQuery,
     VerifyOut,
 )
+
+
+def _max() -> int:
+    return current_app.config["TRANSCRIPT_MAX_ENTRIES"]
+
 
 bp = blueprint("transcripts", "Official and unofficial transcripts")
 public = Blueprint("verify", __name__, description="Anyone: verify a transcript, fetch a state's public key")
@@ -54,7 +59,7 @@ PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "b
 @bp.response(201, TranscriptOut)
 @errors(400, 401, 403, 404, 422, 503)
 def post_transcript(data, educator_id):
-    row = service.issue(db.session, g.principal, educator_id, state=data["state"],
+    row = service.issue(db.session, g.principal, educator_id, state=data["state"], max_entries=_max(),
                         as_of=data.get("as_of"), today=clock.today())
     return transcript_dict(row)
 
@@ -72,7 +77,7 @@ def list_transcripts(educator_id):
 @errors(401, 404, 422)
 def get_unofficial(query, educator_id):
     pdf, educator = service.unofficial(db.session, g.principal, educator_id, state=query.get("state"),
-                                       as_of=query.get("as_of"), today=clock.today())
+                                       as_of=query.get("as_of"), today=clock.today(), max_entries=_max())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="unofficial-{educator.license_number}.pdf"'.replace("/", "-"),
         "Cache-Control": "no-store",

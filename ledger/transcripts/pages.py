@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import exists, func, or_, select
 
@@ -19,6 +19,10 @@ from ..models import Educator, License, State, Transcript, TranscriptRevocation,
 from . import service
 
 bp = Blueprint("transcript_pages", __name__)
+
+
+def _max() -> int:
+    return current_app.config["TRANSCRIPT_MAX_ENTRIES"]
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -56,7 +60,8 @@ def _verify_page(row, serial, check=None, filename=None):
 @login_required
 def unofficial(educator_id):
     state = (request.args.get("state") or "").strip().upper() or None
-    pdf, person = service.unofficial(db.session, principal(), educator_id, state=state, today=clock.today())
+    pdf, person = service.unofficial(db.session, principal(), educator_id, state=state, today=clock.today(),
+                                     max_entries=_max())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition":
             f'attachment; filename="unofficial-transcript-{person.license_number}.pdf"'.replace("/", "-"),
@@ -70,7 +75,7 @@ def issue(educator_id):
     person = educator_in_scope(db.session, p, educator_id)
     state = (request.form.get("state") or person.state.code).strip().upper()
     try:
-        row = service.issue(db.session, p, educator_id, state=state, today=clock.today())
+        row = service.issue(db.session, p, educator_id, state=state, today=clock.today(), max_entries=_max())
         db.session.commit()
     except LedgerError as exc:
         db.session.rollback()
@@ -182,7 +187,7 @@ def issue_transcript():
         return _transcripts_page(state, 422, errors=errors, form=form)
     person = matches[0]
     try:
-        row = service.issue(db.session, principal(), person.id, state=state.code, as_of=as_of,
+        row = service.issue(db.session, principal(), person.id, state=state.code, as_of=as_of, max_entries=_max(),
                                        today=clock.today())
         db.session.commit()
     except LedgerError as exc:

@@ -84,16 +84,26 @@ def _check_as_of(as_of: date | None, today: date) -> date:
     return as_of
 
 
-def _document(session, educator, state: State, as_of: date, official: bool, now: datetime):
-    """The document, and the standing it shows as the API answers it (what is stored)."""
+def _document(session, educator, state: State, as_of: date, official: bool, now: datetime,
+              max_entries: int | None = None):
+    """The document, and the standing it shows as the API answers it (what is stored).
+    With `max_entries` (a request, which must answer in seconds), a transcript that would
+    list more entries is refused before it is laid out: print it from the command line or
+    in a season, where no request waits."""
     answer = read_standing(session, educator, state.code, as_of)
+    listed = len(answer.standing.entries)
+    if max_entries is not None and listed > max_entries:
+        raise Invalid(f"this transcript would list {listed:,} entries, more than the {max_entries:,} a page or API "
+                      "call prints: print it with `flask ledger print-transcript` or in a season",
+                      {"educator": [f"{listed:,} entries: more than {max_entries:,}"]})
     office = document.office_name(newest_version(session, state.code).document, state.name)
     doc = document.assemble(session, educator, answer.standing, office=office, official=official, generated_at=now)
     return doc, STANDING_OUT.dump(answer)
 
 
 def issue(session, principal: Principal, educator_id: int, *, state: str | None = None,
-          as_of: date | None = None, today: date, season: str | None = None) -> Transcript:
+          as_of: date | None = None, today: date, season: str | None = None,
+          max_entries: int | None = None) -> Transcript:
     """Issue an official transcript: render, seal (SHA-256), sign the CLR, record. The
     caller commits."""
     educator = educator_in_scope(session, principal, educator_id)
@@ -103,7 +113,7 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
     as_of = _check_as_of(as_of, today)
     _check_public_url()
     now = utcnow()
-    doc, standing = _document(session, educator, state_row, as_of, True, now)
+    doc, standing = _document(session, educator, state_row, as_of, True, now, max_entries)
     doc.serial = new_serial(state_row.code, now.year)
     doc.verify_url = public_url(f"/verify/{doc.serial}")
     doc.qr = render.qr_data_uri(doc.verify_url)
@@ -126,7 +136,7 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
 
 
 def unofficial(session, principal: Principal, educator_id: int, *, state: str | None = None,
-               as_of: date | None = None, today: date) -> tuple[bytes, Educator]:
+               as_of: date | None = None, today: date, max_entries: int | None = None) -> tuple[bytes, Educator]:
     """The same layout, marked unofficial, recorded nowhere. Anyone who may read the
     educator may have it (the educator above all)."""
     educator = educator_in_scope(session, principal, educator_id)
@@ -134,7 +144,7 @@ def unofficial(session, principal: Principal, educator_id: int, *, state: str | 
     rulebook_for(session, code)  # 422 naming `state` when none is loaded
     state_row = session.scalar(select(State).where(State.code == code))
     as_of = _check_as_of(as_of, today)
-    doc, _ = _document(session, educator, state_row, as_of, False, utcnow())
+    doc, _ = _document(session, educator, state_row, as_of, False, utcnow(), max_entries)
     return render.pdf(doc), educator
 
 

@@ -615,3 +615,25 @@ def test_six_salary_runs_at_once_post_the_new_credits_once(app, ledger, session)
                                         ("district_hr", {"district": "JUAB"})])
 def test_me_answers_403_to_other_roles(ledger, web_user, role, scope):
     assert web_user(role, **scope).get("/me").status_code == 403
+
+
+# -- F-09: a transcript too long to lay out while a request waits
+
+def test_a_transcript_with_more_entries_than_a_request_prints_is_refused_clearly(app, ledger, client, runner,
+                                                                                  web_user, tmp_path):
+    app.config["TRANSCRIPT_MAX_ENTRIES"] = 5
+    e = ledger.educator("TN", n="long1")
+    for i in range(6):
+        ledger.record(e, title=f"Workshop {i}", hours=1, earned_on=date(2023, 3, 1 + i))
+    office = ledger.headers("state_office", state="TN")
+    r = client.post(f"/api/v1/educators/{e.id}/transcripts", json={"state": "TN"}, headers=office)
+    assert r.status_code == 422 and "6 entries" in r.json["message"] and "print-transcript" in r.json["message"]
+    assert client.get(f"/api/v1/educators/{e.id}/transcript.pdf", headers=office).status_code == 422
+    page = web_user("state_office", state="TN")
+    issued = page.post(f"/educators/{e.id}/transcripts",
+                       data={"csrf_token": csrf_token(page, f"/educators/{e.id}")}, follow_redirects=True)
+    assert "6 entries" in issued.get_data(as_text=True)
+    out = runner.invoke(args=["ledger", "print-transcript", str(e.id), "--state", "TN", "--out",
+                              str(tmp_path / "t.pdf")])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
