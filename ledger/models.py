@@ -70,6 +70,11 @@ def lock_for_write(session, model, id_: int) -> None:
     session.execute(select(model.id).where(model.id == id_).with_for_update())
 
 
+# The append-only history: triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0001,
+# 0002, 0003, 0007), and the application's role may only SELECT and INSERT them.
+HISTORY_TABLES = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows", "transcripts",
+                  "transcript_revocations", "rulebook_versions")
+
 Units = Numeric(10, 2)
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist
 

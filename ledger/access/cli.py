@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..clikit import cli_principal, fail
 from ..errors import LedgerError, NotFound
 from ..models import User, db, utcnow
-from . import tokens, users
+from . import database, tokens, users
 from .principals import ROLES
 
 
@@ -94,7 +94,21 @@ def reset_password(email, password):
     click.echo(f"password reset: {email}")
 
 
-COMMANDS = [
+@click.command("create-app-role")
+@click.argument("role")
+@click.option("--password", help="for a new role (else set it yourself, or use peer/cert auth)")
+def create_app_role(role, password):
+    """Make (or bring up to date) the DML-only role the application connects as, after
+    `flask db upgrade` as the tables' owner; run again after each upgrade."""
+    try:
+        database.grant_app_role(db.session, role, password)
+        db.session.commit()
+    except LedgerError as exc:
+        fail(exc)
+    click.echo(f"{role} may read and write rows, and only add to the history tables; point DATABASE_URL at it")
+
+
+COMMANDS = [create_app_role,
     create_token, list_tokens, revoke_token, reset_password,
     _user_command("disable-user", users.disable_user, "disabled"),
     _user_command("enable-user", users.enable_user, "enabled"),

@@ -56,6 +56,7 @@ class VerifyOut(Schema):
     as_of = fields.String()
     office = fields.String()
     revoked_on = fields.String(allow_none=True)
+    sealed = fields.Boolean(metadata={"description": "the stored PDF, its digest and the signed CLR agree"})
 
 
 class FileCheckOut(VerifyOut):

@@ -9,18 +9,19 @@ import re
 import secrets
 from datetime import date, datetime
 
+import jwt
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from ..access import audit
 from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, Principal, educator_in_scope
-from ..errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from ..errors import Conflict, Forbidden, Invalid, LedgerError, NotFound, Unavailable
 from ..models import Educator, License, State, Transcript, TranscriptRevocation, utcnow
 from ..rulebooks.service import newest_version
 from ..standing.answer import read_standing
 from ..standing.facts import rulebook_for
 from ..standing.schemas import STANDING_OUT
-from . import clr, document, render
+from . import clr, document, keys, render
 
 ISSUERS = {ADMIN, STATE_OFFICE}
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
@@ -197,15 +198,35 @@ def revoke(session, principal: Principal, serial: str, reason: str) -> Transcrip
     return row
 
 
+def sealed(row: Transcript) -> bool:
+    """Whether the stored record is still what was issued: the PDF hashes to the stored
+    digest, and the CLR signed at issue (the state's key; whoever edits the database does
+    not hold it) names this serial, this person and this digest. A row changed behind the
+    application's back (the PDF and digest swapped, the name edited) fails here."""
+    if sha256(row.pdf) != row.sha256:
+        return False
+    try:
+        claims = clr.verify(row.clr, keys.public_jwk(row.state.code))
+    except (jwt.InvalidTokenError, LedgerError, ValueError):
+        return False
+    evidence = (claims.get("evidence") or [{}])[0].get("description")
+    return (claims.get("jti") == f"urn:ledger:transcript:{row.serial}"
+            and evidence == f"SHA-256 of the PDF: {row.sha256}"
+            and str(claims.get("description", "")).startswith(f"{row.name}, license {row.license_number},"))
+
+
 def verification(row: Transcript | None, serial: str) -> dict:
     """What anyone may learn from a serial: valid or not, and no personal data beyond the
-    name and license number printed on the transcript."""
+    name and license number printed on the transcript. Valid means issued, not revoked,
+    and still sealed (`sealed`)."""
     if row is None:
         return {"valid": False, "serial": normalize_serial(serial), "issued_at": None, "state": None,
                 "educator": None, "sha256": None, "revoked": False}
     revoked = row.revocation is not None
+    intact = sealed(row)
     return {
-        "valid": not revoked,
+        "valid": not revoked and intact,
+        "sealed": intact,
         "serial": row.serial,
         "issued_at": row.issued_at.isoformat().replace("+00:00", "Z"),
         "state": row.state.code,

@@ -7,6 +7,7 @@ import http.client
 import io
 import json
 import threading
+import uuid
 from copy import deepcopy
 from datetime import date
 
@@ -637,3 +638,88 @@ def test_a_transcript_with_more_entries_than_a_request_prints_is_refused_clearly
                               str(tmp_path / "t.pdf")])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
+
+
+# -- F-10 (part): a transcript changed behind the application's back no longer verifies
+
+def _bypassing_triggers(db):
+    """As the database superuser would: row triggers off (PostgreSQL), or dropped inside
+    the test's transaction (SQLite; rolled back with it)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    else:
+        db.session.execute(sa.text("DROP TRIGGER transcripts_no_update"))
+
+
+def test_a_transcript_whose_pdf_digest_and_name_were_swapped_verifies_as_not_valid(ledger, client):
+    from ledger.models import Transcript, db
+
+    a, b = ledger.educator("TN", n="forge1"), ledger.educator("TN", n="forge2")
+    office = ledger.headers("state_office", state="TN")
+    first = client.post(f"/api/v1/educators/{a.id}/transcripts", json={"state": "TN"}, headers=office).json
+    second = client.post(f"/api/v1/educators/{b.id}/transcripts", json={"state": "TN"}, headers=office).json
+    assert client.get(f"/api/v1/verify/{first['serial']}").json["valid"] is True
+    other = db.session.scalar(sa.select(Transcript).where(Transcript.serial == second["serial"]))
+    _bypassing_triggers(db)
+    db.session.execute(sa.update(Transcript).where(Transcript.serial == first["serial"]).values(
+        pdf=other.pdf, sha256=other.sha256, name="Forged Name"))
+    answer = client.get(f"/api/v1/verify/{first['serial']}").json
+    assert (answer["valid"], answer["sealed"]) == (False, False)
+    checked = client.post(f"/api/v1/verify/{first['serial']}", data=other.pdf,
+                          headers={"Content-Type": "application/pdf"}).json
+    assert checked["valid"] is False
+    page = client.get(f"/verify/{first['serial']}").get_data(as_text=True)
+    assert "Not valid" in page and "changed afterwards" in page
+    assert client.get(f"/api/v1/verify/{second['serial']}").json["valid"] is True
+
+
+# -- F-10 (part): the application's DML-only role cannot lift the guards
+
+@pytest.mark.parametrize("statement,refusal", [
+    ("ALTER TABLE entries DISABLE TRIGGER entries_append_only", "must be owner"),
+    ("DROP TRIGGER voids_append_only ON voids", "must be owner"),
+    ("TRUNCATE audit_events", "permission denied"),
+    ("UPDATE rulebook_versions SET loaded_by = 'forged'", "permission denied"),
+    ("DELETE FROM transcripts", "permission denied"),
+])
+def test_the_app_role_cannot_disable_triggers_truncate_or_change_history(app, ledger, statement, refusal):
+    from ledger.access.database import grant_app_role
+    from ledger.models import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("database roles are PostgreSQL's; SQLite has none")
+    role = f"ledger_app_{uuid.uuid4().hex[:8]}"  # made inside the test's transaction: rolled back with it
+    grant_app_role(db.session, role)
+    db.session.execute(sa.text(f"SET LOCAL ROLE {role}"))
+    assert db.session.execute(sa.text("SELECT count(*) FROM entries")).scalar() >= 0  # it reads
+    with pytest.raises(sa.exc.DBAPIError, match=refusal):
+        with db.session.begin_nested():
+            db.session.execute(sa.text(statement))
+
+
+def test_the_application_does_its_whole_work_as_the_dml_only_role(app, ledger, client):
+    from ledger.access.database import grant_app_role
+    from ledger.models import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("database roles are PostgreSQL's; SQLite has none")
+    role = f"ledger_app_{uuid.uuid4().hex[:8]}"
+    grant_app_role(db.session, role)
+    admin = ledger.headers()  # the token is made before the role change: only its use is tested
+    db.session.execute(sa.text(f"SET LOCAL ROLE {role}"))
+    e = client.post("/api/v1/educators", headers=admin, json={
+        "license_number": "ROLE-1", "state": "UT", "district": "JUAB", "first_name": "Ro", "last_name": "Le",
+        "employed_since": "2020-01-01", "licenses": [{"type": "professional", "cycle_start": "2022-07-01",
+                                                      "cycle_end": "2027-06-30"}]}).json
+    entry = client.post(f"/api/v1/educators/{e['id']}/entries", headers=admin, json={
+        "kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2023-01-01"}).json
+    assert client.post(f"/api/v1/entries/{entry['id']}/void", headers=admin, json={"reason": "x"}).status_code == 200
+    csv = "license_number,state,earned_on,title,hours\nROLE-1,UT,2023-02-01,Institute,3\n"
+    r = client.post("/api/v1/imports?format=csv", data=csv, headers={**admin, "Content-Type": "text/csv"})
+    assert (r.status_code, r.json["accepted"]) == (200, 1)
+    assert client.post("/api/v1/districts/JUAB/salary-runs", headers=admin,
+                       json={"pay_date": "2026-01-01"}).status_code == 201
+    t = client.post(f"/api/v1/educators/{e['id']}/transcripts", headers=admin, json={"state": "UT"})
+    assert t.status_code == 201
+    assert client.post(f"/api/v1/transcripts/{t.json['serial']}/revoke", headers=admin,
+                       json={"reason": "test"}).status_code == 200
