@@ -45,16 +45,23 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def _sqlite_write_lock(session) -> bool:
+    """On SQLite, open the transaction with its one write lock (BEGIN IMMEDIATE) unless one
+    is open: a second writer then waits its turn (busy_timeout) instead of failing.
+    Whether the database is SQLite."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    if not session.connection().connection.driver_connection.in_transaction:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    return True
+
+
 def savepoint(session):
     """A SAVEPOINT inside the caller's transaction, for a write that may collide with
     another (roll back to it and look again); the boundary still commits. pysqlite opens
     its transaction only before the first write, so on SQLite open it first: else the
-    SAVEPOINT would begin a transaction of its own, and its RELEASE would commit it.
-    IMMEDIATE takes SQLite's one write lock now, so a second writer waits its turn
-    (busy_timeout) instead of failing."""
-    driver = session.connection().connection.driver_connection
-    if session.get_bind().dialect.name == "sqlite" and not driver.in_transaction:
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    SAVEPOINT would begin a transaction of its own, and its RELEASE would commit it."""
+    _sqlite_write_lock(session)
     return session.begin_nested()
 
 
@@ -63,11 +70,8 @@ def lock_for_write(session, model, id_: int) -> None:
     what is there (a salary run reading what earlier runs posted) go one at a time:
     PostgreSQL's row lock (SELECT ... FOR UPDATE); SQLite's one write lock (BEGIN
     IMMEDIATE), the only kind it has."""
-    if session.get_bind().dialect.name == "sqlite":
-        if not session.connection().connection.driver_connection.in_transaction:
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        return
-    session.execute(select(model.id).where(model.id == id_).with_for_update())
+    if not _sqlite_write_lock(session):
+        session.execute(select(model.id).where(model.id == id_).with_for_update())
 
 
 # The append-only history: triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0001,

@@ -86,7 +86,6 @@ def login():
             row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id,
                               user_agent=(request.user_agent.string or "")[:300])
             db.session.add(row)
-            db.session.commit()
             login_user(SignedIn(user, row.id))
             session.permanent = True
             return redirect(next_page or home_for(user.role))
@@ -100,7 +99,6 @@ def logout():
         row = db.session.get(UserSession, current_user.sid)
         if row is not None and row.ended_at is None:
             row.ended_at = utcnow()
-            db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
@@ -120,7 +118,6 @@ def users():
             user = create_user(db.session, principal().actor, form["email"], request.form.get("password") or "",
                                form["role"], form["state"] or None, form["district"] or None,
                                int(educator) if educator else None)
-            db.session.commit()
             flash(f"Made a {user.role} account for {user.email}.", "good")
             return redirect(url_for("access_pages.users"))
         except Invalid as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pathways import add_months, add_years
 
@@ -14,10 +14,19 @@ from .plans import DAY, spread
 
 if TYPE_CHECKING:
     from .person import Person
-    from .planner import Planner
 
 
-def _juab(planner: Planner, me: Person, rng: random.Random, *, award_months: int | None,
+class Cards(Protocol):
+    """What a script reads of the planner (which imports the scripts): the day, and the
+    role cards it places micro-credentials for."""
+
+    today: date
+    juab: dict | None
+    rank2: dict | None
+    cards: dict[str, dict]
+
+
+def _juab(planner: Cards, me: Person, rng: random.Random, *, award_months: int | None,
           span_months: int, core_n: int | None = None, electives_n: int | None = None,
           periods: tuple[int, ...] = (), after: int = 0, before: int = 0) -> None:
     """Place a Juab teacher's micro-credentials on the Teacher Leader: Mathematics card:
@@ -66,7 +75,7 @@ def _maintain(me: Person, award: date, years: list[int], periods: tuple[int, ...
         me.draw_micro(pstart, today)
 
 
-def _rank2(planner: Planner, me: Person, rng: random.Random, *, award_months: int | None,
+def _rank2(planner: Cards, me: Person, rng: random.Random, *, award_months: int | None,
            span_months: int, core_n: int = 0, electives_n: int = 0, aged_core: int = 0) -> None:
     """Place a Kentucky teacher's micro-credentials on the Rank 2 pathway: all of it
     inside the window (capstone last, on the award date), or a partial record, with
@@ -105,7 +114,7 @@ def _rank2(planner: Planner, me: Person, rng: random.Random, *, award_months: in
         me.micro(code, award)
 
 
-def _stack(planner: Planner, me: Person, rng: random.Random, *, card: str, award_months: int | None,
+def _stack(planner: Cards, me: Person, rng: random.Random, *, card: str, award_months: int | None,
            span_months: int, have: int = 0, aged: int = 0) -> None:
     """Place an educator's micro-credentials on one of the Louisiana or Missouri cards:
     all of it, the last one on the award date (inside the window, if the card has one),

@@ -6,7 +6,7 @@ their status (403, 404, 409, 422), database conflicts answer 409, out-of-range v
 from __future__ import annotations
 
 from flask import current_app, render_template, request
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import LedgerError
@@ -41,28 +41,26 @@ def _ledger_error(exc: LedgerError):
     return error_page(exc.status, exc.message if exc.status not in (404, 503) else None)
 
 
-def _integrity_error(exc: IntegrityError):
+# What the database refused, and how each kind is answered: (status, API message, page message).
+DATABASE_REFUSALS = {
+    IntegrityError: (409, "conflicts with a record already there",
+                     "That conflicts with a record already there (someone may have just made it)."),
+    DataError: (422, "a value is out of range for the database", "A value is out of range for the database."),
+    OperationalError: (503, "the database is unavailable; try again", None),
+}
+
+
+def database_error(exc: DBAPIError):
+    """Answer a database refusal (raised in a view, or at the request's commit)."""
     db.session.rollback()
-    current_app.logger.warning("integrity error answered 409: %s", exc.orig)
+    status, api_message, page_message = next(v for k, v in DATABASE_REFUSALS.items() if isinstance(exc, k))
+    if status == 503:
+        current_app.logger.exception("database unavailable")
+    else:
+        current_app.logger.warning("%s answered %s: %s", type(exc).__name__, status, exc.orig)
     if is_api_request():
-        return error_response(409, "conflicts with a record already there")
-    return error_page(409, "That conflicts with a record already there (someone may have just made it).")
-
-
-def _data_error(exc: DataError):
-    db.session.rollback()
-    current_app.logger.warning("data error answered 422: %s", exc.orig)
-    if is_api_request():
-        return error_response(422, "a value is out of range for the database")
-    return error_page(422, "A value is out of range for the database.")
-
-
-def _operational_error(exc: OperationalError):
-    db.session.rollback()
-    current_app.logger.exception("database unavailable")
-    if is_api_request():
-        return error_response(503, "the database is unavailable; try again")
-    return error_page(503)
+        return error_response(status, api_message)
+    return error_page(status, page_message)
 
 
 def _http_error(error: HTTPException):
@@ -85,9 +83,8 @@ def _storable_form():
 
 def init_app(app) -> None:
     app.register_error_handler(LedgerError, _ledger_error)
-    app.register_error_handler(IntegrityError, _integrity_error)
-    app.register_error_handler(DataError, _data_error)
-    app.register_error_handler(OperationalError, _operational_error)
+    for kind in DATABASE_REFUSALS:
+        app.register_error_handler(kind, database_error)
     for code in MESSAGES:
         if code != 500:
             app.register_error_handler(code, _http_error)

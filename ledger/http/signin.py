@@ -51,6 +51,8 @@ class SignedIn(UserMixin):
 
 @login_manager.user_loader
 def load_user(sid: str):
+    """The signed-in user of this request. The session's own bookkeeping (ended, last
+    seen) is committed here, whatever the request then answers."""
     row = db.session.get(UserSession, sid) if sid and len(sid) <= 64 else None
     if row is None or row.ended_at is not None or row.user.disabled_at is not None:
         return None

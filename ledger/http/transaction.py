@@ -5,9 +5,9 @@ otherwise. (The CLI commands and the Celery tasks are the other boundaries.)"""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import db
+from .errors import DATABASE_REFUSALS, database_error
 
 
 def _finish(response):
@@ -16,12 +16,8 @@ def _finish(response):
         return response
     try:
         db.session.commit()
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        handler = current_app._find_error_handler(exc, [])
-        if handler is None:
-            raise
-        return current_app.make_response(handler(exc))
+    except tuple(DATABASE_REFUSALS) as exc:
+        return current_app.make_response(database_error(exc))
     return response
 
 

@@ -91,8 +91,7 @@ def _read_upload() -> tuple[object, str]:
         except UnicodeDecodeError as exc:
             raise Invalid(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})",
                           {"_file": ["not UTF-8 text"]}) from exc
-        return parse_text(text, name if name.lower().endswith(".json") else name + ".yaml"
-                          if not name.lower().endswith((".yaml", ".yml")) else name), name
+        return parse_text(text, name), name
     if pasted.strip():
         return parse_text(pasted, "pasted text"), "pasted text"
     raise Invalid("choose a YAML or JSON file, or paste the rulebook",
@@ -107,7 +106,6 @@ def upload_rulebook():
     try:
         raw, name = _read_upload()
         row = load_rulebook(db.session, principal(), raw)
-        db.session.commit()
     except Forbidden as exc:
         db.session.rollback()
         return _rulebooks_page(state, 403, message=exc.message, pasted=pasted)

@@ -76,7 +76,6 @@ def issue(educator_id):
     state = (request.form.get("state") or person.state.code).strip().upper()
     try:
         row = service.issue(db.session, p, educator_id, state=state, today=clock.today(), max_entries=_max())
-        db.session.commit()
     except LedgerError as exc:
         db.session.rollback()
         if exc.status in (403, 404):
@@ -106,7 +105,6 @@ def revoke(serial):
     else:
         try:
             service.revoke(db.session, p, serial, reason)
-            db.session.commit()
             flash(f"Revoked {row.serial}: the verify page now says so.", "good")
         except LedgerError as exc:
             db.session.rollback()
@@ -189,7 +187,6 @@ def issue_transcript():
     try:
         row = service.issue(db.session, principal(), person.id, state=state.code, as_of=as_of, max_entries=_max(),
                                        today=clock.today())
-        db.session.commit()
     except LedgerError as exc:
         db.session.rollback()
         if isinstance(exc, NotFound):

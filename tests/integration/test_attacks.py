@@ -342,6 +342,24 @@ def test_successful_sign_ins_do_not_count_toward_the_limit(client, ledger):
 
 # -- F-04 and F-20: the same activity, recorded at the same moment, is recorded once
 
+def at_once(app, n: int, request) -> list:
+    """What `request(client)` answers, called by n clerks at the same moment (threads
+    released together, each with its own client)."""
+    barrier, answers = threading.Barrier(n), []
+
+    def clerk():
+        with app.test_client() as c:
+            barrier.wait()
+            answers.append(request(c))
+
+    threads = [threading.Thread(target=clerk) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
 ACTIVITY = {"kind": "activity", "title": "Summer institute", "hours": 6, "tags": ["literacy"], "earned_on": "2023-06-01"}
 
 
@@ -349,18 +367,7 @@ ACTIVITY = {"kind": "activity", "title": "Summer institute", "hours": 6, "tags":
 def test_twenty_identical_activity_posts_at_once_record_one_entry(app, ledger, session):
     e = ledger.educator("TN")
     url, headers = f"/api/v1/educators/{e.id}/entries", ledger.headers()
-    barrier, statuses = threading.Barrier(20), []
-
-    def clerk():
-        with app.test_client() as c:
-            barrier.wait()
-            statuses.append(c.post(url, json=ACTIVITY, headers=headers).status_code)
-
-    threads = [threading.Thread(target=clerk) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statuses = at_once(app, 20, lambda c: c.post(url, json=ACTIVITY, headers=headers).status_code)
     assert sorted(statuses) == [200] * 19 + [201]
     assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
 
@@ -371,19 +378,12 @@ def test_two_imports_of_the_same_activity_rows_at_once_record_them_once(app, led
     rows = "".join(f"{e.license_number},TN,2023-05-{1 + i % 28:02d},,Par {i},1,\n" for i in range(300))
     body = "license_number,state,earned_on,credential,title,hours,tags\n" + rows
     headers = {**ledger.headers(), "Content-Type": "text/csv"}
-    barrier, answers = threading.Barrier(2), []
 
-    def clerk():
-        with app.test_client() as c:
-            barrier.wait()
-            r = c.post("/api/v1/imports?format=csv", data=body, headers=headers)
-            answers.append((r.status_code, r.json["accepted"], r.json["duplicates"]))
+    def post(c):
+        r = c.post("/api/v1/imports?format=csv", data=body, headers=headers)
+        return r.status_code, r.json["accepted"], r.json["duplicates"]
 
-    threads = [threading.Thread(target=clerk) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = at_once(app, 2, post)
     assert sorted(answers) == [(200, 0, 300), (200, 300, 0)]
     assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 300
 
@@ -590,19 +590,12 @@ def test_six_salary_runs_at_once_post_the_new_credits_once(app, ledger, session)
     for p in people:
         for code in ("DP-FA-01", "DP-FA-02", "DP-LIT-01", "DP-LIT-02"):
             ledger.record(p, code, date(2026, 3, 1))
-    barrier, answers = threading.Barrier(6), []
 
-    def clerk():
-        with app.test_client() as c:
-            barrier.wait()
-            r = c.post("/api/v1/districts/JUAB/salary-runs", json={"pay_date": "2027-02-01"}, headers=hr)
-            answers.append((r.status_code, sum(row["credits_new"] for row in r.json["rows"])))
+    def run(c):
+        r = c.post("/api/v1/districts/JUAB/salary-runs", json={"pay_date": "2027-02-01"}, headers=hr)
+        return r.status_code, sum(row["credits_new"] for row in r.json["rows"])
 
-    threads = [threading.Thread(target=clerk) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = at_once(app, 6, run)
     assert {status for status, _ in answers} == {201}
     earned = sum(credits for _, credits in answers)
     assert earned == sorted(credits for _, credits in answers)[-1] > 0  # one run posted them, the rest nothing
