@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from config import Config
 
+from .integrity import chain  # noqa: F401  (every commit links what it wrote)
 from .models import db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,6 +14,7 @@ from .access import cli as access_cli
 from .catalog import service as catalog_service
 from .clikit import cli_principal, fail
 from .errors import LedgerError
+from .integrity import cli as integrity_cli
 from .models import db
 from .rulebooks import service as rulebook_service
 from .rulebooks.files import parse_file
@@ -328,6 +329,6 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 
 def init_app(app):
-    for command in access_cli.COMMANDS:
+    for command in access_cli.COMMANDS + integrity_cli.COMMANDS:
         ledger.add_command(command)
     app.cli.add_command(ledger)

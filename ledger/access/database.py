@@ -27,6 +27,7 @@ def app_role_statements(role: str, password: str | None = None) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {history} FROM {role}",
+        f"REVOKE DELETE, TRUNCATE ON employments FROM {role}",  # a period is closed, never removed
         f"REVOKE ALL ON alembic_version FROM {role}",
         f"GRANT SELECT ON alembic_version TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",

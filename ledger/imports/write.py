@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..engine import MICROCREDENTIAL
 from ..entries.service import activity_key
+from ..integrity.chain import track
 from ..models import ActivityKey, Entry, Holding
 from .rows import Row
 
@@ -21,6 +22,7 @@ def write_entries(session, actor: str, rows: list[Row]) -> None:
         ids = _copy(session, actor, rows)
     else:
         ids = _insert(session, actor, rows)
+    track(session, "entries", ids)  # written without the ORM: linked at the commit
     keys = [{"educator_id": r.educator_id, "entry_id": id_,
              "content_key": activity_key(r.title, r.hours, r.tags, r.earned_on, r.evidence_url)}
             for r, id_ in zip(rows, ids) if r.kind != MICROCREDENTIAL and not r.external_id]

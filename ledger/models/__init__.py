@@ -1,0 +1,36 @@
+"""The schema: every table, on one MetaData (Alembic reads it), one module per part.
+
+Entries, voids, the audit trail, salary runs, transcripts and their revocations, rulebook
+versions and licenses are history: database triggers in the migrations refuse UPDATE,
+DELETE and TRUNCATE, the application's database role may only SELECT and INSERT them, and
+each of their rows is a link of the hash chain (`integrity.py`, `ledger/integrity/`).
+`holdings` and `activity_keys` are the mutable indexes over them that make "one active
+entry per educator and credential" (and per activity's content) database constraints."""
+
+from .access import ApiToken, User, UserSession
+from .base import (
+    CHAINED_TABLES,
+    HISTORY_TABLES,
+    MAX_ID,
+    NAMING_CONVENTION,
+    Base,
+    Timestamp,
+    Units,
+    db,
+    lock_for_write,
+    savepoint,
+    utcnow,
+)
+from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
+from .integrity import ChainLink
+from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
+from .people import District, Educator, Employment, License, State
+from .rules import Credential, Issuer, RulebookVersion
+
+__all__ = [
+    "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "AuditEvent", "Base",
+    "CHAINED_TABLES", "ChainLink", "Credential", "District", "Educator", "Employment", "Entry", "Holding",
+    "Issuer", "License", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State", "Timestamp", "Transcript",
+    "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
+    "utcnow",
+]

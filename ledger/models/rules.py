@@ -1,0 +1,56 @@
+"""What entries are valued by: the states' rulebook versions and the catalog."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Timestamp, Units, db, utcnow
+
+if TYPE_CHECKING:
+    from .people import State
+
+
+class RulebookVersion(db.Model):
+    __tablename__ = "rulebook_versions"
+    __table_args__ = (UniqueConstraint("state_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    loaded_by: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    state: Mapped[State] = relationship()
+
+
+class Issuer(db.Model):
+    __tablename__ = "issuers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Credential(db.Model):
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    estimated_hours: Mapped[Decimal | None] = mapped_column(Units)
+    badge_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=True)
+    issuer: Mapped[Issuer] = relationship(lazy="joined")
+
+
