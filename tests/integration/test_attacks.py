@@ -524,7 +524,7 @@ def test_an_admin_revokes_a_token_from_the_tokens_page(ledger, web_user, client)
 # -- F-10 (part): TRUNCATE and rulebook versions
 
 HISTORY = ("entries", "voids", "audit_events", "salary_runs", "salary_run_rows", "transcripts",
-           "transcript_revocations", "rulebook_versions")
+           "transcript_revocations", "rulebook_versions", "licenses", "chain_links", "employments")
 
 
 @pytest.mark.parametrize("table", HISTORY)
@@ -533,7 +533,7 @@ def test_the_history_tables_refuse_truncate_even_from_their_owner(app, ledger, t
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no TRUNCATE (DELETE is refused by the row triggers)")
-    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+    with pytest.raises(sa.exc.DBAPIError, match="append-only|history"):
         with db.session.begin_nested():
             db.session.execute(sa.text(f"TRUNCATE {table} CASCADE"))
 
@@ -674,6 +674,8 @@ def test_a_transcript_whose_pdf_digest_and_name_were_swapped_verifies_as_not_val
     ("TRUNCATE audit_events", "permission denied"),
     ("UPDATE rulebook_versions SET loaded_by = 'forged'", "permission denied"),
     ("DELETE FROM transcripts", "permission denied"),
+    ("DELETE FROM employments", "permission denied"),
+    ("UPDATE chain_links SET hash = 'x'", "permission denied"),
 ])
 def test_the_app_role_cannot_disable_triggers_truncate_or_change_history(app, ledger, statement, refusal):
     from ledger.access.database import grant_app_role
