@@ -4,12 +4,19 @@ from __future__ import annotations
 
 
 class LedgerError(Exception):
+    """`probe`: this refusal tells the caller that something exists outside its scope (a
+    license number, an external_id: unique across the ledger, so some answer must say
+    so). What it was is kept in the audit trail after the rollback (`out_of_scope_refusal`),
+    so the state office sees who asked about what."""
+
     status = 400
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, **extra):
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, *, probe: dict | None = None,
+                 **extra):
         super().__init__(message)
         self.message = message
         self.errors = errors
+        self.probe = probe
         self.extra = extra
 
 

@@ -14,3 +14,10 @@ def record(session, actor: str, action: str, record_type: str, record_id, detail
             record_id=str(record_id), detail=detail,
         )
     )
+
+
+def record_refusal(session, actor: str, probe: dict[str, Any]) -> None:
+    """A refusal that told `actor` something exists outside its scope (`probe`: what was
+    asked, e.g. {"license_number": ..., "state": ...}): kept, so probing leaves a trace."""
+    record(session, actor, "out_of_scope_refusal", probe.get("record_type", "request"), probe.get("asked", ""),
+           {k: v for k, v in probe.items() if k not in ("record_type", "asked")})

@@ -55,10 +55,7 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
             session.add(educator)
             session.flush()
     except IntegrityError:
-        raise Conflict(
-            f"{state.code} license number {data['license_number']!r} is already an educator",
-            {"license_number": ["already recorded for this state"]},
-        ) from None
+        raise _already_recorded(session, principal, state, data["license_number"]) from None
     for lic, lic_state in license_rows:
         session.add(License(educator_id=educator.id, state_id=lic_state.id, type=lic["type"],
                             cycle_start=lic["cycle_start"], cycle_end=lic["cycle_end"]))
@@ -72,6 +69,23 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
     session.flush()
     session.refresh(educator)
     return educator
+
+
+def _already_recorded(session, principal: Principal, state: State, number: str) -> Conflict:
+    """The license number is taken. Within the caller's scope it names the educator; out
+    of it, it says only what the caller can do (numbers are unique in a state, so the
+    refusal itself cannot be hidden) and leaves a trace in the audit trail (F-17)."""
+    existing = session.scalar(select(Educator.id).where(Educator.state_id == state.id,
+                                                        Educator.license_number == number,
+                                                        principal.educator_clause()))
+    if existing is not None:
+        return Conflict(f"{state.code} license number {number!r} is already an educator (educator {existing})",
+                        {"license_number": [f"already recorded: educator {existing}"]}, educator_id=existing)
+    return Conflict(
+        f"{state.code} license number {number!r} cannot be added here: it is already recorded outside what "
+        "this account can see. If this educator is joining your district, ask the state office to move them.",
+        {"license_number": ["already recorded outside this account's scope"]},
+        probe={"record_type": "educator", "asked": f"{state.code} {number}", "action": "create_educator"})
 
 
 def _licenses(session, licenses: list[dict], home: State | None, errors) -> list[tuple[dict, State | None]]:

@@ -123,6 +123,8 @@ def _same_external_id(session, entry: Entry) -> Entry | None:
             raise Conflict(
                 f"external_id {entry.external_id!r} was already recorded for another educator",
                 {"external_id": ["already recorded for another educator"]},
+                probe={"record_type": "entry", "asked": entry.external_id[:200], "action": "record_entry",
+                       "educator_id": entry.educator_id},
             )
         raise Conflict(
             f"external_id {entry.external_id!r} was recorded with different content (entry {existing.id})",

@@ -5,10 +5,12 @@ their status (403, 404, 409, 422), database conflicts answer 409, out-of-range v
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..access.audit import record_refusal
 from ..errors import LedgerError
 from ..models import db
 from ..text import unstorable_text
@@ -35,10 +37,23 @@ def error_page(code: int, message: str | None = None):
 
 
 def _ledger_error(exc: LedgerError):
+    db.session.rollback()
+    if exc.probe is not None:
+        record_probe(exc.probe)
     if is_api_request():
         return error_response(exc.status, exc.message, exc.errors, **exc.extra)
-    db.session.rollback()
     return error_page(exc.status, exc.message if exc.status not in (404, 503) else None)
+
+
+def record_probe(probe: dict) -> None:
+    """Keep, committed whatever the request's answer, that this request was told about
+    something outside its scope (only what the answer says was recorded is in the session)."""
+    principal = getattr(g, "principal", None)  # the API's token
+    if principal is None and current_user.is_authenticated:  # a page's signed-in user
+        principal = current_user.principal
+    actor = principal.actor if principal is not None else "anonymous"
+    record_refusal(db.session, actor, probe)
+    db.session.commit()
 
 
 # What the database refused, and how each kind is answered: (status, API message, page message).

@@ -6,6 +6,7 @@ from flask import g, request
 
 from .. import clock
 from ..http.api import blueprint, error_response, errors
+from ..http.errors import record_probe
 from ..models import db
 from .run import run_import
 from .schemas import IMPORT_REPORT_OUT, ImportQuery
@@ -39,4 +40,6 @@ def post_import(query):
     open_rows = body_rows(body, query["format"], clock.today())
     report = run_import(db.session, g.principal, open_rows, fmt=query["format"],
                                        partial=query["partial"], dry_run=query["dry_run"])
+    if report.probe:
+        record_probe(report.probe)
     return report.as_dict(), report.status

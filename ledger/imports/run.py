@@ -57,6 +57,7 @@ class Report:
     credentials_added: list[str] = field(default_factory=list)
     committed: bool = False
     unreadable: bool = False  # the file as a whole could not be read: nothing recorded
+    probes: list[str] = field(default_factory=list)  # external_ids met outside the caller's scope (audited)
 
     def reject(self, row: int, problems: Iterable[tuple[str, str]]) -> None:
         self.rejected += 1
@@ -64,6 +65,15 @@ class Report:
             self.error_count += 1
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append({"row": row, "field": field_, "message": message})
+
+    @property
+    def probe(self) -> dict | None:
+        """What the audit trail keeps when this import met external_ids outside the
+        caller's scope, dry run or not (F-18: a dry run is no free probe)."""
+        if not self.probes:
+            return None
+        return {"record_type": "import", "asked": self.format, "action": "import",
+                "external_ids": self.probes, "dry_run": self.dry_run}
 
     @property
     def status(self) -> int:
@@ -120,6 +130,7 @@ class _Import:
         ).all())
         self.codes_of = {v: k for k, v in self.credentials.items()}
         self.scope = principal.educator_clause()
+        self.probes: list[str] = []  # external_ids found outside the caller's scope
 
     def run(self, rows: Iterator[Row], attempt) -> Report:
         """Write the rows inside `attempt` (a savepoint); release it only when the report
@@ -140,6 +151,7 @@ class _Import:
         except UnicodeDecodeError as exc:
             attempt.rollback()
             return self._file_problem([("file", not_utf8(exc, report.format))])
+        report.probes = self.probes[:100]
         if report.dry_run or (report.rejected and not report.partial):
             attempt.rollback()
             return report
@@ -188,8 +200,11 @@ class _Import:
                 if existing == content:
                     report.duplicates += 1
                 else:
-                    # An entry of an educator outside the caller's scope is not named.
+                    # An entry of an educator outside the caller's scope is not named,
+                    # and asking about it leaves a trace (F-18), dry run or not.
                     which = f" (entry {entry_id})" if entry_id is not None else ""
+                    if entry_id is None:
+                        self.probes.append(r.external_id[:200])
                     r.error("external_id", f"{r.external_id[:80]!r} was already recorded{which} "
                                            "with different content; it is not changed")
                 continue
