@@ -31,6 +31,8 @@ class ErrorOut(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "each bad field's path and its messages"})
     entry_id = fields.Integer(metadata={"description": "on a conflict: the entry already recorded"})
+    educator_id = fields.Integer(metadata={"description": "on a conflict: the educator already recorded "
+                                                          "(only one the caller can see)"})
 
 
 def is_api_request() -> bool:
