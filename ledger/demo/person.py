@@ -129,7 +129,7 @@ class Person:
         lo, hi = start, min(end, self.today)
         if hi < lo:
             return
-        rule = self.rb.renewal_rule(lic[0])
+        rule = self.rb.renewal_rule(lic[0], lic[2])
         if goal == "complete":
             self._complete(lic, rule, lo, hi, mc_share)
         else:

@@ -99,7 +99,7 @@ def _licenses(session, licenses: list[dict], home: State | None, errors) -> list
         if lic_state is not None:
             rulebook = engine_rulebook(newest_version(session, lic_state.code))
             if rulebook.renewal_rule(lic["type"]) is None:
-                known = ", ".join(r.license for r in rulebook.renewal) or "none"
+                known = ", ".join(dict.fromkeys(r.license for r in rulebook.renewal)) or "none"
                 errors[f"licenses[{i}].type"] = [
                     f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
                 ]

@@ -1,7 +1,16 @@
 """The standing engine: pure functions over plain facts (no Flask, no SQLAlchemy, no
 clock). Every page, API answer, transcript and report calls these."""
 
-from .cycles import LICENSE, behind_pace, current_cycles, cycle_share, due_soon, latest_cycles, season_cycle
+from .cycles import (
+    LICENSE,
+    behind_pace,
+    current_cycles,
+    cycle_share,
+    due_soon,
+    latest_cycles,
+    next_cycle,
+    season_cycle,
+)
 from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Rulebook
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, renewal_progress
 from .standing import Standing, standing
@@ -11,5 +20,6 @@ __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
-    "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "season_cycle",
+    "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "next_cycle",
+    "season_cycle",
 ]

@@ -9,12 +9,12 @@ Pure functions over `License` and `RenewalProgress`: no Flask, no SQLAlchemy, no
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from operator import attrgetter
 from typing import TypeVar
 
-from pathways import add_months
+from pathways import add_months, add_years
 
 from .facts import License
 from .renewal import IN_PROGRESS, RenewalProgress
@@ -100,3 +100,11 @@ def due_soon(progress: RenewalProgress) -> bool:
     same day 6 months on (the month's last day when it has no such day)."""
     return (progress.status == IN_PROGRESS
             and progress.license.cycle_end <= add_months(progress.as_of, DUE_SOON_MONTHS))
+
+
+def next_cycle(cycle_end: date, cycle_years: int) -> tuple[date, date]:
+    """The cycle a renewal opens (CONTRACT.md section 6): from the day after `cycle_end`
+    to the day before the same date `cycle_years` on (29 February lands on 28 February,
+    so that cycle ends on 27 February)."""
+    start = cycle_end + timedelta(days=1)
+    return start, add_years(start, cycle_years) - timedelta(days=1)

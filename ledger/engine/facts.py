@@ -67,11 +67,25 @@ class Minimum:
 
 @dataclass(frozen=True, slots=True)
 class RenewalRule:
+    """A state's rule for renewing one license type, for the cycles whose end (as first
+    recorded) falls in `cycles_ending_from..cycles_ending_to` (both inclusive; a missing
+    bound is open). `grace_days`: entries earned this many days after `cycle_end` still
+    count toward the cycle (CONTRACT.md section 2b, "Grace"). `cycle_years`: the next
+    cycle's length when a license is renewed (`cycles.next_cycle`)."""
+
     license: str
     required_units: Decimal
     max_microcredential_units: Decimal | None = None
     minimums: tuple[Minimum, ...] = ()
     cite: str = ""
+    cycles_ending_from: date | None = None
+    cycles_ending_to: date | None = None
+    cycle_years: int | None = None
+    grace_days: int = 0
+
+    def judges(self, cycle_end: date) -> bool:
+        return ((self.cycles_ending_from is None or self.cycles_ending_from <= cycle_end)
+                and (self.cycles_ending_to is None or cycle_end <= self.cycles_ending_to))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,13 @@ class License:
     type: str
     cycle_start: date
     cycle_end: date
+    original_cycle_end: date | None = None  # before any extension: what picks the rule
+
+    @property
+    def judged_by_end(self) -> date:
+        """The end that picks the cycle's rule: as first recorded (an extension moves
+        everything else)."""
+        return self.original_cycle_end or self.cycle_end
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +125,14 @@ class Rulebook:
                 return d
         return None
 
-    def renewal_rule(self, license_type: str) -> RenewalRule | None:
+    def renewal_rule(self, license_type: str, cycle_end: date | None = None) -> RenewalRule | None:
+        """The rule that judges a cycle of this type ending on `cycle_end` (its end as
+        first recorded); without `cycle_end`, whether the type has a rule at all (the
+        first). None: no rule's range holds it, and the cycle is left out."""
         for rule in self.renewal:
-            if rule.license == license_type:
+            if rule.license == license_type and (cycle_end is None or rule.judges(cycle_end)):
                 return rule
         return None
+
+    def rule_for(self, license: License) -> RenewalRule | None:
+        return self.renewal_rule(license.type, license.judged_by_end)

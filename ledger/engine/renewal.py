@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 
 from .facts import MICROCREDENTIAL, License, RenewalRule
@@ -56,6 +56,8 @@ class RenewalProgress:
     status: str
     pace: Pace | None
     rulebook_version: int | None = None  # of the rulebook the rule is from
+    grace_ends: date | None = None  # the last day of grace, when the rule gives grace
+    grace_counted: frozenset[int] = frozenset()  # ids of entries earned in grace that count here
 
     @property
     def earned_units(self) -> Decimal:
@@ -65,69 +67,121 @@ class RenewalProgress:
     def remaining_units(self) -> Decimal:
         return max(ZERO, self.rule.required_units - self.earned_units)
 
+    @property
+    def in_grace(self) -> bool:
+        """Past `cycle_end`, still in progress: the grace days are running."""
+        return self.status == IN_PROGRESS and self.as_of > self.license.cycle_end
+
+
+class _Tally:
+    """The figures of a growing set of counted entries, kept as each is added."""
+
+    def __init__(self, rule: RenewalRule):
+        self.rule = rule
+        self.counted: list[Valued] = []
+        self.mc = ZERO
+        self.activity = ZERO
+        self.by_tag = {m.tag: ZERO for m in rule.minimums}
+
+    def add(self, v: Valued) -> None:
+        self.counted.append(v)
+        if v.entry.kind == MICROCREDENTIAL:
+            self.mc += v.units
+        else:
+            self.activity += v.units
+        for tag in self.by_tag.keys() & v.entry.tags:
+            self.by_tag[tag] += v.units
+
+    @property
+    def mc_counted(self) -> Decimal:
+        cap = self.rule.max_microcredential_units
+        return self.mc if cap is None else min(self.mc, cap)
+
+    @property
+    def met(self) -> bool:
+        return (self.mc_counted + self.activity >= self.rule.required_units
+                and all(self.by_tag[m.tag] >= m.units for m in self.rule.minimums))
+
+    def copy(self) -> _Tally:
+        other = _Tally(self.rule)
+        other.counted, other.mc, other.activity, other.by_tag = list(self.counted), self.mc, self.activity, \
+            dict(self.by_tag)
+        return other
+
 
 def renewal_progress(
-    valued: list[Valued], license: License, rule: RenewalRule, as_of: date, rulebook_version: int | None = None
+    valued: list[Valued], license: License, rule: RenewalRule, as_of: date, rulebook_version: int | None = None,
+    spent: frozenset[int] = frozenset(),
 ) -> RenewalProgress:
     """Entries earned from `cycle_start` to `cycle_end` (inclusive) and on or before
-    `as_of` count. Micro-credential units are capped by `max_microcredential_units` in
+    `as_of` count, but those in `spent` (counted toward the license's previous cycle in
+    its grace days). Micro-credential units are capped by `max_microcredential_units` in
     the total; a minimum counts the uncapped units of the entries bearing its tag.
-    Complete when the units and every minimum are met; else lapsed once `as_of` is past
-    `cycle_end`; else in progress.
+    Complete when the units and every minimum are met.
+
+    Grace (CONTRACT.md section 2b): a cycle not complete on `cycle_end` stays in progress
+    through `grace_ends` (`cycle_end` + `grace_days`); the entries earned in those days
+    count toward it, in date order (then id), up to and including the one that completes
+    it (`grace_counted`; the rest belong to the next cycle). When the grace days end
+    without completing it, it lapses and none of them count toward it. Without grace, a
+    cycle not complete lapses the day after `cycle_end`. `valued` is in (earned_on, id)
+    order.
     """
     last_day = min(license.cycle_end, as_of)
-    counted = tuple(
-        v for v in valued if license.cycle_start <= v.entry.earned_on <= last_day
-    )
-    mc_units = ZERO
-    activity_units = ZERO
-    for v in counted:
-        if v.entry.kind == MICROCREDENTIAL:
-            mc_units += v.units
+    tally = _Tally(rule)
+    for v in valued:
+        if license.cycle_start <= v.entry.earned_on <= last_day and v.entry.id not in spent:
+            tally.add(v)
+    grace_ends = license.cycle_end + timedelta(days=rule.grace_days) if rule.grace_days else None
+    grace_counted: set[int] = set()
+    if grace_ends is not None and as_of > license.cycle_end and not tally.met:
+        within = tally.copy()
+        for v in valued:
+            if license.cycle_end < v.entry.earned_on <= min(grace_ends, as_of):
+                within.add(v)
+                grace_counted.add(v.entry.id)
+                if within.met:
+                    break
+        if within.met or as_of <= grace_ends:
+            tally = within  # completed in grace, or the grace days still run: they count here
         else:
-            activity_units += v.units
-    mc_counted = mc_units
-    if rule.max_microcredential_units is not None:
-        mc_counted = min(mc_units, rule.max_microcredential_units)
+            grace_counted = set()  # lapsed at the end of grace: none of them count toward it
 
-    minimums = tuple(
-        MinimumProgress(
-            m.tag, m.units, sum((v.units for v in counted if m.tag in v.entry.tags), ZERO)
-        )
-        for m in rule.minimums
-    )
-    earned = mc_counted + activity_units
-    if earned >= rule.required_units and all(m.met for m in minimums):
+    minimums = tuple(MinimumProgress(m.tag, m.units, tally.by_tag[m.tag]) for m in rule.minimums)
+    if tally.met:
         status = COMPLETE
-    elif as_of > license.cycle_end:
+    elif as_of > (grace_ends or license.cycle_end):
         status = LAPSED
     else:
         status = IN_PROGRESS
 
     pace = None
     if status == IN_PROGRESS:
-        pace = pace_needed(max(ZERO, rule.required_units - earned), license, as_of)
+        pace = pace_needed(max(ZERO, rule.required_units - tally.mc_counted - tally.activity), license, as_of,
+                           grace_ends if as_of > license.cycle_end else None)
     return RenewalProgress(
         license=license,
         rule=rule,
         as_of=as_of,
-        counted=counted,
-        microcredential_units=mc_units,
-        microcredential_units_counted=mc_counted,
-        activity_units=activity_units,
+        counted=tuple(tally.counted),
+        microcredential_units=tally.mc,
+        microcredential_units_counted=tally.mc_counted,
+        activity_units=tally.activity,
         minimums=minimums,
         status=status,
         pace=pace,
         rulebook_version=rulebook_version,
+        grace_ends=grace_ends,
+        grace_counted=frozenset(grace_counted),
     )
 
 
-def pace_needed(remaining: Decimal, license: License, as_of: date) -> Pace:
+def pace_needed(remaining: Decimal, license: License, as_of: date, until: date | None = None) -> Pace:
     """Units per month from `as_of` (or the cycle's first day, if later) through
-    `cycle_end`, both days included, rounded up to the cent so that keeping the pace
-    always finishes."""
+    `until` (by default `cycle_end`; in grace, its last day), both days included,
+    rounded up to the cent so that keeping the pace always finishes."""
     start = max(as_of, license.cycle_start)
-    days_left = (license.cycle_end - start).days + 1
+    days_left = ((until or license.cycle_end) - start).days + 1
     months_left = (Decimal(days_left) / DAYS_PER_MONTH).quantize(CENT)
     per_month = (remaining * DAYS_PER_MONTH / Decimal(days_left)).quantize(CENT, ROUND_UP)
     return Pace(days_left=days_left, months_left=months_left, units_per_month=per_month)

@@ -36,18 +36,23 @@ def standing(
     evaluator: PathwayEvaluator | None = None,
 ) -> Standing:
     """`entries` are the educator's active entries; those earned after `as_of` appear
-    nowhere. `licenses` are the educator's licenses in the rulebook's state; a license
-    type the rulebook has no rule for is left out. `district` is the code of the
+    nowhere. `licenses` are the educator's licenses (cycles) in the rulebook's state, each
+    judged by the rule whose range holds its end; a cycle no rule judges is left out.
+    A license type's cycles are judged in order, so what one cycle's grace days took
+    counts toward it and not toward the next. `district` is the code of the
     educator's district when it is one of this rulebook's: its role cards join the
     state's and its salary schedule applies. Pass a shared `valuer` and `evaluator` to
     read many educators under one rulebook; `pathways=False` reads renewal only."""
     valuer = valuer or Valuer(rulebook)
     valued = [valuer.value(e) for e in sorted(entries, key=_entry_order) if e.earned_on <= as_of]
     progress = []
+    spent: dict[str, frozenset[int]] = {}  # per license type: entries its previous cycle's grace took
     for lic in sorted(licenses, key=lambda l: (l.cycle_start, l.type, l.id)):
-        rule = rulebook.renewal_rule(lic.type)
+        rule = rulebook.rule_for(lic)
         if rule is not None:
-            progress.append(renewal_progress(valued, lic, rule, as_of, rulebook.version))
+            p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent.get(lic.type, frozenset()))
+            spent[lic.type] = p.grace_counted
+            progress.append(p)
     if not pathways:
         return Standing(rulebook, as_of, tuple(valued), tuple(progress))
     rules = rulebook.district(district)

@@ -56,6 +56,17 @@ class RenewalSchema(Schema):
     max_microcredential_units = _units(required=False, load_default=None, allow_none=True)
     minimums = fields.List(fields.Nested(MinimumSchema), load_default=list)
     cite = fields.String(load_default="", validate=validate.Length(max=1000))
+    cycles_ending_from = _date(load_default=None, allow_none=True)
+    cycles_ending_to = _date(load_default=None, allow_none=True)
+    cycle_years = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                 validate=validate.Range(min=1, max=20))
+    grace_days = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=3650))
+
+    @validates_schema
+    def _range(self, data, **_):
+        if data.get("cycles_ending_from") and data.get("cycles_ending_to") \
+                and data["cycles_ending_to"] < data["cycles_ending_from"]:
+            raise ValidationError("is before cycles_ending_from", "cycles_ending_to")
 
 
 class ElectiveSchema(Schema):
@@ -217,7 +228,10 @@ class RulebookSchema(Schema):
             errors.setdefault("exchange_rates", {})[i] = {
                 "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
             }
-        _unique_field(errors, data.get("renewal") or [], "renewal", "license")
+        for i, j in _overlapping_rules(data.get("renewal") or []):
+            errors.setdefault("renewal", {})[i] = {"cycles_ending_from": [
+                f"judges some of the same {data['renewal'][i]['license']!r} cycles as renewal[{j}]: "
+                "give the rules of one license type cycles_ending ranges that do not overlap"]}
         _unique_field(errors, data.get("districts") or [], "districts", "code")
         codes = [p["code"] for p in data.get("pathways") or []]
         for d in data.get("districts") or []:
@@ -249,6 +263,28 @@ def _rate_collisions(rates: list[dict]):
         if j is not None:
             yield i, j
         bucket.setdefault(issuer, i)
+
+
+def _overlapping_rules(rules: list[dict]):
+    """(i, j) for each renewal rule i whose cycles_ending range overlaps that of an
+    earlier rule j of the same license type (a missing bound is open). Sorted by start,
+    one pass per type: n log n, however long the list."""
+    low, high = dt.date.min, dt.date.max
+    by_type: dict[str, list] = {}
+    for i, r in enumerate(rules):
+        if r.get("cycles_ending_to") and r.get("cycles_ending_from") and r["cycles_ending_to"] < r[
+                "cycles_ending_from"]:
+            continue  # already an error of its own
+        by_type.setdefault(r["license"], []).append(
+            (r.get("cycles_ending_from") or low, r.get("cycles_ending_to") or high, i))
+    for ranges in by_type.values():
+        ranges.sort()
+        reach, holder = None, None  # the latest end seen so far, and its rule
+        for start, end, i in ranges:
+            if reach is not None and start <= reach:
+                yield max(i, holder), min(i, holder)
+            if reach is None or end > reach:
+                reach, holder = end, i
 
 
 def _unique_field(errors, items, name, key):

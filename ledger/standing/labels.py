@@ -36,8 +36,11 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
     required, earned = float(p.rule.required_units), float(p.earned_units)
     behind = engine.behind_pace(p)
     label, tone = RENEWAL_LABEL[p.status]
-    if p.status == engine.IN_PROGRESS:
+    if p.in_grace:
+        label, tone = f"In grace until {long_date(p.grace_ends)}", "warn"
+    elif p.status == engine.IN_PROGRESS:
         label, tone = ("Behind pace", "warn") if behind else ("On pace", "good")
+    deadline = p.grace_ends if p.in_grace else lic.cycle_end
     cap = p.rule.max_microcredential_units
     return {
         "license": lic.type, "cycle_start": lic.cycle_start, "cycle_end": lic.cycle_end, "status": p.status,
@@ -50,7 +53,8 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
         "expected": round(required * share, 2), "gone_pct": round(share * 100),
         "pct": 100 if required == 0 else min(100, round(100 * earned / required)),
         "label": label, "tone": tone, "unit": unit,
-        "deadline": long_date(lic.cycle_end), "days_left": (lic.cycle_end - p.as_of).days,
+        "deadline": long_date(deadline), "days_left": (deadline - p.as_of).days,
+        "grace_ends": p.grace_ends, "in_grace": p.in_grace,
         "per_month": p.pace and float(p.pace.units_per_month),
     }
 

@@ -135,6 +135,8 @@ class RenewalOut(_Out):
     counted_entries = _DerivedList(_ids("counted", "entry.id"), cls_or_instance=fields.Integer())
     rule = fields.String(attribute="rule.cite")
     rulebook_version = fields.Integer()
+    grace_ends = fields.Date(allow_none=True, metadata={
+        "description": "the last day of grace when the rule gives grace: entries earned through it still count"})
 
 
 class PeriodOut(_Out):

@@ -506,7 +506,7 @@ BAD_RULEBOOKS = {
     "a name of 100,000 characters": (rulebook(name=LONG), ["name"]),
     "a cite of 100,000 characters": (with_rate(0, cite=LONG), ["exchange_rates[0].cite"]),
     "a renewal rule repeated": (
-        rulebook(renewal=samples.TN["renewal"] + samples.TN["renewal"][:1]), ["renewal[2].license"]),
+        rulebook(renewal=samples.TN["renewal"] + samples.TN["renewal"][:1]), ["renewal[2].cycles_ending_from"]),
     "a duplicate general rate": (
         plus_rates({"units": 7, "effective_from": "2020-07-01", "effective_to": "2021-06-30"}),
         ["exchange_rates[4].effective_from"]),

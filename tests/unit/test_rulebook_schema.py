@@ -61,7 +61,7 @@ def test_rates_of_different_specificity_on_the_same_day_are_fine():
         (lambda d: d["exchange_rates"][1].update(units="NaN"), "exchange_rates[1].units"),
         (lambda d: d["renewal"][0].pop("required_units"), "renewal[0].required_units"),
         (lambda d: d["renewal"][1]["minimums"][0].update(units="lots"), "renewal[1].minimums[0].units"),
-        (lambda d: d["renewal"].append(dict(d["renewal"][0])), "renewal[2].license"),
+        (lambda d: d["renewal"].append(dict(d["renewal"][0])), "renewal[2].cycles_ending_from"),
         (lambda d: d.update(exchange_rate=[]), "exchange_rate"),
         (lambda d: d["exchange_rates"][0].update(rate=5), "exchange_rates[0].rate"),
         (lambda d: d.update(name="x" * 5000), "name"),
@@ -70,6 +70,43 @@ def test_rates_of_different_specificity_on_the_same_day_are_fine():
 def test_each_error_names_its_field(change, path):
     doc = deepcopy(samples.TN)
     change(doc)
+    assert path in errors_of(doc)
+
+
+def with_rules(*ranges, **fields):
+    """TN with its professional rule repeated once per (cycles_ending_from, cycles_ending_to)."""
+    doc = deepcopy(samples.TN)
+    pro = next(r for r in doc["renewal"] if r["license"] == "professional")
+    doc["renewal"] = [r for r in doc["renewal"] if r is not pro] + [
+        {**pro, "cycles_ending_from": lo, "cycles_ending_to": hi, **fields} for lo, hi in ranges]
+    return doc
+
+
+def test_rules_of_one_type_whose_ranges_meet_but_do_not_overlap_load():
+    data = validate_rulebook(with_rules((None, "2024-06-29"), ("2024-06-30", "2029-06-29"), ("2029-06-30", None)))
+    assert [r.get("cycles_ending_from") for r in data["renewal"][-3:]][1].isoformat() == "2024-06-30"
+
+
+@pytest.mark.parametrize("ranges,path", [
+    (((None, "2024-06-30"), ("2024-06-30", None)), "renewal[2].cycles_ending_from"),   # one day in common
+    (((None, None), ("2020-01-01", "2020-12-31")), "renewal[2].cycles_ending_from"),   # inside an open one
+    ((("2030-01-01", None), ("2020-01-01", "2030-01-01")), "renewal[2].cycles_ending_from"),  # later in the file
+])
+def test_rules_of_one_type_whose_ranges_overlap_make_the_rulebook_invalid(ranges, path):
+    errors = errors_of(with_rules(*ranges))
+    assert path in errors and "renewal[1]" in errors[path][0]
+
+
+@pytest.mark.parametrize("fields,path", [
+    ({"cycles_ending_from": "2025-01-01", "cycles_ending_to": "2024-12-31"}, "renewal[1].cycles_ending_to"),
+    ({"grace_days": -1}, "renewal[1].grace_days"),
+    ({"grace_days": 1.5}, "renewal[1].grace_days"),
+    ({"cycle_years": 0}, "renewal[1].cycle_years"),
+    ({"cycles_ending_to": "2024-02-30"}, "renewal[1].cycles_ending_to"),
+])
+def test_a_bad_cycle_field_is_named(fields, path):
+    doc = with_rules((None, None))
+    doc["renewal"][1].update(fields)
     assert path in errors_of(doc)
 
 
