@@ -21,7 +21,8 @@ from .models import db
 ROOT = Path(__file__).resolve().parent.parent
 
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
-API_DOMAINS = ["rulebooks", "catalog", "educators", "entries", "standing", "imports", "districts", "transcripts"]
+API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
+               "transcripts"]
 PAGE_DOMAINS = ["access", "educators", "entries", "standing", "districts", "imports", "rulebooks", "catalog",
                 "transcripts"]
 migrate = Migrate()

@@ -291,6 +291,15 @@ class Ledger:
         from ledger.educators.service import create_educator
 
         n = kw.pop("n", None) or uuid.uuid4().hex[:8]
+        licenses = licenses if licenses is not None else [
+            {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)}]
+        first, later = {}, []  # one license per state and type; its other cycles are recorded after
+        for lic in licenses:
+            key = (lic.get("state") or state, lic["type"])
+            if key in first:
+                later.append(lic)
+            else:
+                first[key] = lic
         data = {
             "license_number": license_number or f"{state}-{n}",
             "state": state,
@@ -299,12 +308,17 @@ class Ledger:
             "email": kw.pop("email", None),
             "district": district,
             "employed_since": kw.pop("employed_since", None),
-            "licenses": licenses if licenses is not None else [
-                {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)}
-            ],
+            "licenses": list(first.values()),
         }
         educator = create_educator(db.session, ACTOR, data)
+        for lic in later:  # as a state office would: cycles after the first (renewals, reinstatements)
+            from ledger.licenses.service import record_cycle
+
+            home = db.session.scalar(sa.select(State.id).where(State.code == (lic.get("state") or state)))
+            record_cycle(db.session, ACTOR, None, educator.id, home, lic["type"], lic["cycle_start"],
+                         lic["cycle_end"], "an earlier or later cycle")
         db.session.commit()
+        db.session.refresh(educator)
         return educator
 
     def record(self, educator, credential=None, earned_on=date(2022, 3, 1), **kw):

@@ -27,7 +27,7 @@ def _employees(session, district_id: int):
 
 def educators_rows(session, district) -> Iterator[list]:
     for e in _employees(session, district.id):
-        licenses = "; ".join(f"{l.state.code} {l.type} {l.cycle_start}..{l.cycle_end}" for l in e.licenses)
+        licenses = "; ".join(f"{l.state.code} {l.type} {l.cycle_start}..{l.current_cycle_end}" for l in e.licenses)
         yield [e.id, e.state.code, e.license_number, e.first_name, e.last_name, e.email, licenses]
 
 

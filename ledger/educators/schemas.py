@@ -40,7 +40,7 @@ class LicenseOut(Schema):
     type = fields.String()
     state = fields.Function(lambda l: l.state.code)
     cycle_start = fields.Date()
-    cycle_end = fields.Date()
+    cycle_end = fields.Date(attribute="current_cycle_end", metadata={"description": "with any extension"})
 
 
 class EducatorOut(Schema):

@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from ..access import audit
 from ..access.principals import DISTRICT_HR, STATE_OFFICE, Principal
 from ..errors import Conflict, Forbidden, Invalid
-from ..models import District, Educator, Employment, License, State, savepoint, utcnow
+from ..licenses.service import record_cycle
+from ..models import District, Educator, Employment, State, savepoint, utcnow
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 
@@ -57,8 +58,8 @@ def create_educator(session, principal: Principal, data: dict) -> Educator:
     except IntegrityError:
         raise _already_recorded(session, principal, state, data["license_number"]) from None
     for lic, lic_state in license_rows:
-        session.add(License(educator_id=educator.id, state_id=lic_state.id, type=lic["type"],
-                            cycle_start=lic["cycle_start"], cycle_end=lic["cycle_end"]))
+        record_cycle(session, principal, None, educator.id, lic_state.id, lic["type"], lic["cycle_start"],
+                     lic["cycle_end"], "recorded with the educator")
     if district is not None:
         session.add(Employment(educator_id=educator.id, district_id=district.id,
                                started_on=data.get("employed_since") or utcnow().date(),
@@ -91,7 +92,7 @@ def _already_recorded(session, principal: Principal, state: State, number: str) 
 def _licenses(session, licenses: list[dict], home: State | None, errors) -> list[tuple[dict, State | None]]:
     """Each license with its state (the educator's home state unless it names one),
     its cycle and type checked against that state's rulebook."""
-    rows = []
+    rows, seen = [], {}
     for i, lic in enumerate(licenses):
         lic_state = home if not lic.get("state") else _state(session, lic["state"], f"licenses[{i}].state", errors)
         if lic["cycle_end"] < lic["cycle_start"]:
@@ -103,6 +104,12 @@ def _licenses(session, licenses: list[dict], home: State | None, errors) -> list
                 errors[f"licenses[{i}].type"] = [
                     f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
                 ]
+            key = (lic_state.id, lic["type"])
+            if key in seen:  # one license per type and state; its later cycles come by renewal
+                errors[f"licenses[{i}].type"] = [
+                    f"repeats licenses[{seen[key]}]: one {lic_state.code} {lic['type']} license, renewed for "
+                    "later cycles (POST /licenses/{id}/renewals)"]
+            seen.setdefault(key, i)
         rows.append((lic, lic_state))
     return rows
 

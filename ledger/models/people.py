@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
+    func,
+    select,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .base import Timestamp, Units, db, utcnow
 
@@ -58,6 +64,11 @@ class Educator(db.Model):
 
 
 class License(db.Model):
+    """One cycle of a license. A license is its type in its state for one educator; its
+    cycles are the rows of that (educator, state, type), numbered by `cycle_start` from 1,
+    and the license's id is its first cycle's (CONTRACT.md section 6). Rows are never
+    changed: a renewal adds the next cycle, an extension is a `LicenseEvent`."""
+
     __tablename__ = "licenses"
     __table_args__ = (CheckConstraint("cycle_end >= cycle_start", name="cycle_order"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +79,39 @@ class License(db.Model):
     cycle_end: Mapped[date] = mapped_column(Date)
     educator: Mapped[Educator] = relationship(back_populates="licenses")
     state: Mapped[State] = relationship(lazy="joined")
+
+
+class LicenseEvent(db.Model):
+    """What happened to a cycle, and who did it, when and why: `opened` (a cycle recorded:
+    the first, a renewal's next one, a reinstatement), `renewed` (with `snapshot`: what
+    the cycle had earned, its status and the rule that judged it, frozen) or `extended`
+    (`cycle_end` is the new end). Append-only; at most one `renewed` per cycle."""
+
+    __tablename__ = "license_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('opened', 'renewed', 'extended')", name="kind"),
+        Index("uq_license_events_renewed_once", "cycle_id", unique=True,
+              postgresql_where=text("kind = 'renewed'"), sqlite_where=text("kind = 'renewed'")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), index=True)  # the first cycle's id
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    renewed_on: Mapped[date | None] = mapped_column(Date)
+    cycle_end: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+
+# The cycle's end now: its latest extension's, else as first recorded (an extension is
+# always later than the end it moves, so the latest is the largest).
+License.current_cycle_end = column_property(func.coalesce(
+    select(func.max(LicenseEvent.cycle_end))
+    .where(LicenseEvent.cycle_id == License.id, LicenseEvent.kind == "extended")
+    .correlate_except(LicenseEvent).scalar_subquery(),
+    License.cycle_end))
 
 
 class Employment(db.Model):

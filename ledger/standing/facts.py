@@ -72,15 +72,16 @@ def facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
 def licenses_by_educator(session, state_id: int, ids: list[int] | None = None) -> dict[int, list[engine.License]]:
     """The licenses held in a state, as engine facts by educator: of these educators, or
     of every educator licensed there."""
-    stmt = select(License.educator_id, License.id, License.type, License.cycle_start, License.cycle_end).where(
-        License.state_id == state_id)
+    stmt = select(License.educator_id, License.id, License.type, License.cycle_start, License.current_cycle_end,
+                  License.cycle_end).where(License.state_id == state_id)
     out: dict[int, list[engine.License]] = {}
     chunks = [None] if ids is None else [ids[i:i + 5000] for i in range(0, len(ids), 5000)]
     for chunk in chunks:
-        for educator_id, id_, type_, start, end in session.execute(
+        for educator_id, id_, type_, start, end, recorded_end in session.execute(
             stmt if chunk is None else stmt.where(License.educator_id.in_(chunk))
         ):
-            out.setdefault(educator_id, []).append(engine.License(id_, type_, start, end))
+            out.setdefault(educator_id, []).append(
+                engine.License(id_, type_, start, end, None if end == recorded_end else recorded_end))
     return out
 
 

@@ -59,9 +59,10 @@ def _licensed(session, state_id: int, as_of: date, countable_only: bool, batch: 
     licenses = licenses_by_educator(session, state_id)
     credentials = credential_map(session)
     if countable_only:
+        # From a cycle's first day on: entries after its end may count in its grace days.
         held = exists().where(
             License.educator_id == Entry.educator_id, License.state_id == state_id,
-            License.cycle_start <= Entry.earned_on, Entry.earned_on <= License.cycle_end,
+            License.cycle_start <= Entry.earned_on,
         )
     else:
         held = exists().where(License.educator_id == Entry.educator_id, License.state_id == state_id)

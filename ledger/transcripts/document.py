@@ -93,17 +93,17 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
 
     # Every license held in this state, each with its cycle; renewal progress where the
     # rulebook has a rule for the license type.
-    progress = {(p.license.type, p.license.cycle_start, p.license.cycle_end): p for p in standing.renewal}
+    progress = {p.license.id: p for p in standing.renewal}
     licenses = []
     for lic in session.scalars(
         select(License).where(License.educator_id == educator.id, License.state_id == state.id)
         .order_by(License.cycle_start, License.id)
     ):
-        r = progress.get((lic.type, lic.cycle_start, lic.cycle_end))
+        r = progress.get(lic.id)
         licenses.append({
             "type": lic.type,
             "cycle_start": lic.cycle_start,
-            "cycle_end": lic.cycle_end,
+            "cycle_end": lic.current_cycle_end,
             "required": None if r is None else float(r.rule.required_units),
             "earned": None if r is None else float(r.earned_units),
             "status": None if r is None else r.status,

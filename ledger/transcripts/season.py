@@ -43,7 +43,7 @@ def select_educators(session, state: str, expiring_before: date, expiring_after:
     if state_id is None:
         raise Invalid(f"no rulebook loaded for state {state!r}", {"state": [f"no rulebook loaded for {state!r}"]})
     latest = (  # engine.latest_cycles
-        select(License.educator_id, License.type, func.max(License.cycle_end).label("cycle_end"))
+        select(License.educator_id, License.type, func.max(License.current_cycle_end).label("cycle_end"))
         .where(License.state_id == state_id)
         .group_by(License.educator_id, License.type)
         .subquery()
