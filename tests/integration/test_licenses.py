@@ -291,3 +291,50 @@ def test_two_renewals_at_once_renew_once(app, ledger, session, today, tn_with_cy
     assert db.session.scalar(sa.select(sa.func.count()).select_from(License).where(License.educator_id == e.id)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LicenseEvent)
                              .where(LicenseEvent.kind == "renewed", LicenseEvent.license_id == license_id)) == 1
+
+
+# -- the command line: one renewal, a season
+
+def test_renew_one_license_from_the_command_line(ledger, runner, session, today, tn_with_cycle_years):
+    from ledger.models import License
+
+    e = ledger.educator("TN", licenses=[CYCLE])
+    complete(ledger, e)
+    license_id = session.scalar(sa.select(License.id).where(License.educator_id == e.id))
+    out = runner.invoke(args=["ledger", "renew", str(license_id), "--renewed-on", "2025-06-20"])
+    assert out.exit_code == 0, out.output
+    assert "cycle 1 renewed (complete); cycle 2 runs 2025-07-01 to 2030-06-30" in out.output
+    again = runner.invoke(args=["ledger", "renew", str(license_id)])
+    assert again.exit_code == 1 and "cycle 2 is in_progress" in again.output  # the latest cycle now
+
+
+def test_a_season_renews_the_complete_cycles_and_names_the_others_with_a_dry_run_first(
+        ledger, runner, session, today, tn_with_cycle_years):
+    from ledger.models import License
+
+    done, short = ledger.educator("TN", licenses=[CYCLE]), ledger.educator("TN", licenses=[CYCLE])
+    later = ledger.educator("TN", licenses=[{**CYCLE, "cycle_end": date(2026, 6, 30)}])
+    complete(ledger, done)
+    complete(ledger, later)
+
+    def cycles():
+        return session.scalar(sa.select(sa.func.count()).select_from(License)
+                              .where(License.educator_id.in_([done.id, short.id, later.id])))
+
+    dry = runner.invoke(args=["ledger", "renew", "--state", "tn", "--ending-before", "2025-07-01", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2 licenses with a cycle ending before 2025-07-01; would renew 1, not renewed 1" in dry.output
+    assert f"educator {short.id}, professional, ends 2025-06-30): lapsed" in dry.output
+    assert cycles() == 3
+    real = runner.invoke(args=["ledger", "renew", "--state", "TN", "--ending-before", "2025-07-01"])
+    assert real.exit_code == 0 and "renewed 1, not renewed 1" in real.output
+    assert cycles() == 4
+    assert "0 licenses" in runner.invoke(args=["ledger", "renew", "--state", "TN", "--ending-before",
+                                               "2025-06-01"]).output
+
+
+def test_the_renew_command_names_what_is_missing(ledger, runner):
+    assert runner.invoke(args=["ledger", "renew"]).exit_code == 2
+    assert runner.invoke(args=["ledger", "renew", "--state", "TN"]).exit_code == 2
+    out = runner.invoke(args=["ledger", "renew", "--state", "ZZ", "--ending-before", "2025-01-01"])
+    assert out.exit_code == 1 and "state" in out.output
