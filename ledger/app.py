@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
                "transcripts"]
-PAGE_DOMAINS = ["access", "educators", "entries", "standing", "districts", "imports", "rulebooks", "catalog",
-                "transcripts"]
+PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
+                "catalog", "transcripts"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 

@@ -12,6 +12,7 @@ from .. import clock
 from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, WRITERS, educator_in_scope
 from ..http.offices import PER_PAGE, current_state, like, page_args, page_number, render_state_page, state_scope
 from ..http.signin import principal, role_required
+from ..licenses import service as licenses_service
 from ..models import Credential, Educator, Entry, State, db
 from ..standing.answer import read_standing
 from ..standing.labels import dashboard
@@ -55,12 +56,14 @@ def educator(educator_id, form_errors=None, form=None):
     ).unique().all()
     states = db.session.execute(select(State.code, State.name).order_by(State.name)).all()
     issued = transcripts.for_educator(db.session, p, person.id)
+    licenses = licenses_service.licenses_of(db.session, p, person.id, day)
     credentials = db.session.execute(
         select(Credential.code, Credential.title).order_by(Credential.code)).all() if p.role in WRITERS else []
     return render_template(
         "educator.html", person=person, s=standing, v=view, history=history, states=states,
         what_if=what_if, can_write=p.role in WRITERS, can_issue=p.role in (ADMIN, STATE_OFFICE),
-        is_self=p.role == EDUCATOR, issued=issued, credentials=credentials, today=day,
+        is_self=p.role == EDUCATOR, issued=issued, credentials=credentials, today=day, licenses=licenses,
+        may_write_license=lambda lic: p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == lic.state_id),
         form_errors=form_errors or {}, form=form or {},
     ), (422 if form_errors else 200)
 
