@@ -82,6 +82,9 @@ class RenewalRule:
     cycles_ending_to: date | None = None
     cycle_years: int | None = None
     grace_days: int = 0
+    carry_over_max_units: Decimal | None = None  # units beyond the requirement that move to the next cycle
+    annual_units: Decimal | None = None  # each school year wholly inside the cycle needs this many
+    year_starts: tuple[int, int] = (7, 1)  # (month, day) a school year starts
 
     def judges(self, cycle_end: date) -> bool:
         return ((self.cycles_ending_from is None or self.cycles_ending_from <= cycle_end)

@@ -9,6 +9,7 @@ from decimal import ROUND_UP, Decimal
 
 from .facts import MICROCREDENTIAL, License, RenewalRule
 from .units import ZERO, Valued
+from .years import SchoolYear, school_years, short_year_ended
 
 COMPLETE = "complete"
 LAPSED = "lapsed"
@@ -58,10 +59,26 @@ class RenewalProgress:
     rulebook_version: int | None = None  # of the rulebook the rule is from
     grace_ends: date | None = None  # the last day of grace, when the rule gives grace
     grace_counted: frozenset[int] = frozenset()  # ids of entries earned in grace that count here
+    carried_over_units: Decimal = ZERO  # carried in from the license's previous, complete cycle
+    school_years: tuple[SchoolYear, ...] = ()
+
+    @property
+    def own_units(self) -> Decimal:
+        """What this cycle earned itself, after the caps (carried-in units left out)."""
+        return self.microcredential_units_counted + self.activity_units
 
     @property
     def earned_units(self) -> Decimal:
-        return self.microcredential_units_counted + self.activity_units
+        return self.own_units + self.carried_over_units
+
+    @property
+    def carry_out_units(self) -> Decimal:
+        """What a complete cycle carries to the next (when it starts the day after): its
+        own units beyond the requirement, at most the rule's `carry_over_max_units`."""
+        cap = self.rule.carry_over_max_units
+        if self.status != COMPLETE or not cap:
+            return ZERO
+        return min(max(ZERO, self.own_units - self.rule.required_units), cap)
 
     @property
     def remaining_units(self) -> Decimal:
@@ -76,8 +93,8 @@ class RenewalProgress:
 class _Tally:
     """The figures of a growing set of counted entries, kept as each is added."""
 
-    def __init__(self, rule: RenewalRule):
-        self.rule = rule
+    def __init__(self, rule: RenewalRule, carried: Decimal = ZERO):
+        self.rule, self.carried = rule, carried
         self.counted: list[Valued] = []
         self.mc = ZERO
         self.activity = ZERO
@@ -99,11 +116,11 @@ class _Tally:
 
     @property
     def met(self) -> bool:
-        return (self.mc_counted + self.activity >= self.rule.required_units
+        return (self.mc_counted + self.activity + self.carried >= self.rule.required_units
                 and all(self.by_tag[m.tag] >= m.units for m in self.rule.minimums))
 
     def copy(self) -> _Tally:
-        other = _Tally(self.rule)
+        other = _Tally(self.rule, self.carried)
         other.counted, other.mc, other.activity, other.by_tag = list(self.counted), self.mc, self.activity, \
             dict(self.by_tag)
         return other
@@ -111,7 +128,7 @@ class _Tally:
 
 def renewal_progress(
     valued: list[Valued], license: License, rule: RenewalRule, as_of: date, rulebook_version: int | None = None,
-    spent: frozenset[int] = frozenset(),
+    spent: frozenset[int] = frozenset(), carried_in: Decimal = ZERO,
 ) -> RenewalProgress:
     """Entries earned from `cycle_start` to `cycle_end` (inclusive) and on or before
     `as_of` count, but those in `spent` (counted toward the license's previous cycle in
@@ -126,9 +143,14 @@ def renewal_progress(
     without completing it, it lapses and none of them count toward it. Without grace, a
     cycle not complete lapses the day after `cycle_end`. `valued` is in (earned_on, id)
     order.
+
+    `carried_in` (carry-over from the previous cycle) adds to the total after the caps,
+    not to the minimums or school years. With `annual_units`, every school year wholly
+    inside the cycle must be met too, and one that ended short lapses the cycle the day
+    after it ends, grace or not.
     """
     last_day = min(license.cycle_end, as_of)
-    tally = _Tally(rule)
+    tally = _Tally(rule, carried_in)
     for v in valued:
         if license.cycle_start <= v.entry.earned_on <= last_day and v.entry.id not in spent:
             tally.add(v)
@@ -148,16 +170,19 @@ def renewal_progress(
             grace_counted = set()  # lapsed at the end of grace: none of them count toward it
 
     minimums = tuple(MinimumProgress(m.tag, m.units, tally.by_tag[m.tag]) for m in rule.minimums)
-    if tally.met:
+    years = () if rule.annual_units is None else school_years(
+        tally.counted, license.cycle_start, license.cycle_end, *rule.year_starts, rule.annual_units)
+    if tally.met and all(y.met for y in years):
         status = COMPLETE
-    elif as_of > (grace_ends or license.cycle_end):
+    elif as_of > (grace_ends or license.cycle_end) or short_year_ended(years, as_of) is not None:
         status = LAPSED
     else:
         status = IN_PROGRESS
 
     pace = None
     if status == IN_PROGRESS:
-        pace = pace_needed(max(ZERO, rule.required_units - tally.mc_counted - tally.activity), license, as_of,
+        pace = pace_needed(max(ZERO, rule.required_units - tally.mc_counted - tally.activity - carried_in), license,
+                           as_of,
                            grace_ends if as_of > license.cycle_end else None)
     return RenewalProgress(
         license=license,
@@ -173,6 +198,8 @@ def renewal_progress(
         rulebook_version=rulebook_version,
         grace_ends=grace_ends,
         grace_counted=frozenset(grace_counted),
+        carried_over_units=carried_in,
+        school_years=years,
     )
 
 

@@ -5,14 +5,14 @@ district salary, all from one rulebook version."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 
 from pathways import PathwayEvaluator, PathwayResult, Salary, salary
 
 from .facts import Entry, License, Rulebook
 from .renewal import RenewalProgress, renewal_progress
-from .units import Valued, Valuer
+from .units import ZERO, Valued, Valuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,16 @@ def standing(
     valuer = valuer or Valuer(rulebook)
     valued = [valuer.value(e) for e in sorted(entries, key=_entry_order) if e.earned_on <= as_of]
     progress = []
-    spent: dict[str, frozenset[int]] = {}  # per license type: entries its previous cycle's grace took
+    before: dict[str, RenewalProgress] = {}  # per license type: its previous cycle's progress
     for lic in sorted(licenses, key=lambda l: (l.cycle_start, l.type, l.id)):
         rule = rulebook.rule_for(lic)
         if rule is not None:
-            p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent.get(lic.type, frozenset()))
-            spent[lic.type] = p.grace_counted
+            prev = before.get(lic.type)
+            spent = prev.grace_counted if prev is not None else frozenset()
+            back_to_back = prev is not None and lic.cycle_start == prev.license.cycle_end + timedelta(days=1)
+            carried = prev.carry_out_units if back_to_back else ZERO
+            p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent, carried)
+            before[lic.type] = p
             progress.append(p)
     if not pathways:
         return Standing(rulebook, as_of, tuple(valued), tuple(progress))

@@ -45,6 +45,8 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
                 cite=r["cite"],
                 cycles_ending_from=r.get("cycles_ending_from"), cycles_ending_to=r.get("cycles_ending_to"),
                 cycle_years=r.get("cycle_years"), grace_days=r.get("grace_days") or 0,
+                carry_over_max_units=r.get("carry_over_max_units"), annual_units=r.get("annual_units"),
+                year_starts=tuple(int(x) for x in (r.get("year_starts") or "07-01").split("-")),
             )
             for r in data["renewal"]
         ),

@@ -61,12 +61,23 @@ class RenewalSchema(Schema):
     cycle_years = fields.Integer(load_default=None, allow_none=True, strict=True,
                                  validate=validate.Range(min=1, max=20))
     grace_days = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=3650))
+    carry_over_max_units = _units(required=False, load_default=None, allow_none=True)
+    annual_units = _units(required=False, load_default=None, allow_none=True)
+    year_starts = fields.String(load_default="07-01", validate=validate.Regexp(
+        r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", error="a month and day, MM-DD (07-01)"))
 
     @validates_schema
     def _range(self, data, **_):
         if data.get("cycles_ending_from") and data.get("cycles_ending_to") \
                 and data["cycles_ending_to"] < data["cycles_ending_from"]:
             raise ValidationError("is before cycles_ending_from", "cycles_ending_to")
+        starts = data.get("year_starts") or "07-01"
+        if starts == "02-29":
+            raise ValidationError("02-29 is not a day every year has: choose another", "year_starts")
+        try:
+            dt.date(2023, *map(int, starts.split("-")))
+        except ValueError:
+            raise ValidationError(f"{starts} is not a day of the year", "year_starts") from None
 
 
 class ElectiveSchema(Schema):

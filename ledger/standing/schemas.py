@@ -118,6 +118,14 @@ class PaceOut(_Out):
     units_per_month = fields.Float()
 
 
+class SchoolYearOut(_Out):
+    start = fields.Date()
+    end = fields.Date(metadata={"description": "the last day inside the school year"})
+    units = fields.Float(metadata={"description": "so far, for a year not yet over"})
+    required_units = fields.Float()
+    met = fields.Boolean()
+
+
 class RenewalOut(_Out):
     license = fields.String(attribute="license.type")
     cycle_start = fields.Date(attribute="license.cycle_start")
@@ -135,6 +143,10 @@ class RenewalOut(_Out):
     counted_entries = _DerivedList(_ids("counted", "entry.id"), cls_or_instance=fields.Integer())
     rule = fields.String(attribute="rule.cite")
     rulebook_version = fields.Integer()
+    carried_over_units = fields.Float(metadata={
+        "description": "carried in from the license's previous, complete cycle (in earned_units)"})
+    school_years = fields.List(fields.Nested("SchoolYearOut"), metadata={
+        "description": "with a yearly requirement: each school year wholly inside the cycle"})
     grace_ends = fields.Date(allow_none=True, metadata={
         "description": "the last day of grace when the rule gives grace: entries earned through it still count"})
 

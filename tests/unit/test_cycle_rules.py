@@ -144,3 +144,69 @@ def test_without_grace_a_short_cycle_lapses_the_day_after_its_end():
 def test_the_next_cycle_starts_the_day_after_and_ends_the_day_before_the_same_date_years_on(cycle_end, years,
                                                                                             expected):
     assert next_cycle(cycle_end, years) == expected
+
+
+# -- carry-over
+
+CARRY = Rule("professional", Decimal(10), carry_over_max_units=Decimal(4), minimums=(Minimum("sei", Decimal(2)),))
+CARRY_RB = Rulebook(state="NC", version=1, name="NC", unit="CEU", units_per_clock_hour=Decimal(1), renewal=(CARRY,))
+FIRST = cycle(date(2019, 7, 1), date(2024, 6, 30))
+SECOND = cycle(date(2024, 7, 1), date(2029, 6, 30), id_=2)
+
+
+def test_units_beyond_the_requirement_carry_to_a_next_cycle_starting_the_day_after_up_to_the_cap():
+    history = [act(date(2020, 1, 1), 16, tags=["sei"]), act(date(2025, 1, 1), 3)]
+    first, second = judged(history, [FIRST, SECOND], date(2026, 1, 1), CARRY_RB)
+    assert (first.status, first.own_units, first.carry_out_units) == (COMPLETE, 16, 4)  # 6 beyond, at most 4
+    assert (second.carried_over_units, second.own_units, second.earned_units) == (4, 3, 7)
+    assert second.minimums[0].earned_units == 0  # carried units feed the total only
+
+
+def test_carried_in_units_do_not_carry_on_and_a_gap_carries_nothing():
+    third = cycle(date(2029, 7, 1), date(2034, 6, 30), id_=3)
+    history = [act(date(2020, 1, 1), 16, tags=["sei"]), act(date(2025, 1, 1), 8, tags=["sei"])]
+    _, second, third_p = judged(history, [FIRST, SECOND, third], date(2030, 1, 1), CARRY_RB)
+    assert (second.status, second.earned_units, second.carry_out_units) == (COMPLETE, 12, 0)  # own 8 < 10
+    assert third_p.carried_over_units == 0
+    after_gap = cycle(date(2024, 9, 1), date(2029, 8, 31), id_=2)
+    assert judged(history, [FIRST, after_gap], date(2026, 1, 1), CARRY_RB)[1].carried_over_units == 0
+
+
+def test_a_cycle_not_complete_carries_nothing():
+    history = [act(date(2020, 1, 1), 16)]  # no sei: not complete
+    first, second = judged(history, [FIRST, SECOND], date(2026, 1, 1), CARRY_RB)
+    assert first.status == LAPSED and second.carried_over_units == 0
+
+
+# -- school years
+
+YEARLY = Rule("standard", Decimal(100), annual_units=Decimal(36), cite="AR: 36 hours each school year")
+AR = Rulebook(state="AR", version=1, name="Arkansas", unit="hour", units_per_clock_hour=Decimal(1), renewal=(YEARLY,))
+AR_CYCLE = cycle(date(2020, 7, 1), date(2025, 6, 30), type_="standard")
+
+
+def test_each_school_year_wholly_inside_the_cycle_is_listed_from_its_first_day():
+    [p] = judged([act(date(2020, 7, 1), 36), act(date(2021, 6, 30), 1)], [AR_CYCLE], date(2020, 12, 1), AR)
+    assert [(y.start, y.end) for y in p.school_years] == [
+        (date(y, 7, 1), date(y + 1, 6, 30)) for y in range(2020, 2025)]
+    assert (p.school_years[0].units, p.school_years[0].met) == (36, True)  # the first day counts
+
+
+def test_a_school_year_ended_short_lapses_the_cycle_the_day_after_it_ends():
+    history = [act(date(2020, 9, 1), 35)]
+    assert judged(history, [AR_CYCLE], date(2021, 6, 30), AR)[0].status == IN_PROGRESS
+    assert judged(history, [AR_CYCLE], date(2021, 7, 1), AR)[0].status == LAPSED
+
+
+def test_complete_needs_the_total_and_every_school_year():
+    every_year = [act(date(y, 9, 1), 36) for y in range(2020, 2025)]
+    assert judged(every_year, [AR_CYCLE], date(2025, 7, 1), AR)[0].status == COMPLETE
+    one_short = every_year[:-1] + [act(date(2024, 9, 1), 35), act(date(2023, 10, 1), 1)]
+    assert judged(one_short, [AR_CYCLE], date(2025, 7, 1), AR)[0].status == LAPSED
+
+
+def test_a_school_year_that_starts_before_the_cycle_is_not_inside_it():
+    c = cycle(date(2020, 9, 1), date(2023, 8, 31), type_="standard")
+    [p] = judged([], [c], date(2021, 1, 1), AR)
+    assert [(y.start, y.end) for y in p.school_years] == [(date(2021, 7, 1), date(2022, 6, 30)),
+                                                          (date(2022, 7, 1), date(2023, 6, 30))]

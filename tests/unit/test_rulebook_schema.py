@@ -194,3 +194,17 @@ def test_credential_rates_naming_different_issuers_on_the_same_day_are_fine():
         {"units": 7, "effective_from": "2021-01-01", "issuer": "BB", "credential": "X-1"},
     ]
     validate_rulebook(doc)
+
+
+@pytest.mark.parametrize("value", ["02-29", "13-01", "07-32", "7-1", "04-31"])
+def test_year_starts_must_be_a_day_every_year_has(value):
+    doc = with_rules((None, None))
+    doc["renewal"][1].update(annual_units=36, year_starts=value)
+    assert "renewal[1].year_starts" in errors_of(doc)
+
+
+def test_carry_over_and_annual_units_load():
+    doc = with_rules((None, None))
+    doc["renewal"][1].update(carry_over_max_units=10, annual_units=36, year_starts="09-01")
+    rule = validate_rulebook(doc)["renewal"][1]
+    assert (rule["carry_over_max_units"], rule["annual_units"], rule["year_starts"]) == (10, 36, "09-01")
