@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import audit
 from ..access.principals import DISTRICT_HR, STATE_OFFICE, Principal
 from ..errors import Conflict, Forbidden, Invalid
-from ..licenses.service import record_cycle
+from ..licenses.service import record_cycle, unknown_type
 from ..models import District, Educator, Employment, State, savepoint, utcnow
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
@@ -98,12 +98,9 @@ def _licenses(session, licenses: list[dict], home: State | None, errors) -> list
         if lic["cycle_end"] < lic["cycle_start"]:
             errors[f"licenses[{i}].cycle_end"] = ["is before cycle_start"]
         if lic_state is not None:
-            rulebook = engine_rulebook(newest_version(session, lic_state.code))
-            if rulebook.renewal_rule(lic["type"]) is None:
-                known = ", ".join(dict.fromkeys(r.license for r in rulebook.renewal)) or "none"
-                errors[f"licenses[{i}].type"] = [
-                    f"{lic_state.code} has no license type {lic['type']!r} (known: {known})"
-                ]
+            why = unknown_type(engine_rulebook(newest_version(session, lic_state.code)), lic["type"])
+            if why is not None:
+                errors[f"licenses[{i}].type"] = [why]
             key = (lic_state.id, lic["type"])
             if key in seen:  # one license per type and state; its later cycles come by renewal
                 errors[f"licenses[{i}].type"] = [

@@ -18,7 +18,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..models import MAX_ID, Educator, License, LicenseEvent, State, lock_for_write
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
-from ..standing.facts import facts_by_educator, license_facts
+from ..standing.facts import facts_by_educator, license_facts, rulebook_for
 
 
 @dataclass
@@ -55,13 +55,6 @@ class LicenseView:
     def latest(self) -> Cycle:
         return self.cycles[-1]
 
-    def status(self, cycle: Cycle) -> str | None:
-        """A renewed cycle's status as frozen at its renewal; else as judged today."""
-        if cycle.renewal is not None:
-            return cycle.renewal.snapshot["status"]
-        p = self.progress.get(cycle.row.id)
-        return None if p is None else p.status
-
 
 def _group(rows: list[License], events: list[LicenseEvent]) -> list[LicenseView]:
     by_cycle: dict[int, list[LicenseEvent]] = {}
@@ -78,20 +71,24 @@ def _group(rows: list[License], events: list[LicenseEvent]) -> list[LicenseView]
 
 
 def _judge(session, views: list[LicenseView], educator_id: int, today: date) -> None:
-    """Each cycle's progress as of `today` under its state's newest rulebook."""
+    """Each cycle's progress as of `today` under its state's newest rulebook, and its
+    status: as frozen at its renewal for a renewed cycle, else as judged today."""
     facts = facts_by_educator(session, [educator_id], today).get(educator_id, [])
-    for state_id in {v.state_id for v in views}:
+    for state_id, code in {v.state_id: v.state for v in views}.items():
         try:
-            rulebook = engine_rulebook(newest_version(session, next(v.state for v in views if v.state_id == state_id)))
+            rulebook = engine_rulebook(newest_version(session, code))
         except NotFound:
             continue
         s = engine.standing(facts, license_facts(session, educator_id, state_id), rulebook, today, pathways=False)
+        progress = {p.license.id: p for p in s.renewal}
         for view in views:
             if view.state_id == state_id:
-                view.progress = {p.license.id: p for p in s.renewal}
+                view.progress = progress
     for view in views:
         for cycle in view.cycles:
-            cycle.status = view.status(cycle)
+            judged = view.progress.get(cycle.row.id)
+            cycle.status = cycle.renewal.snapshot["status"] if cycle.renewal is not None else \
+                None if judged is None else judged.status
 
 
 def licenses_of(session, principal: Principal, educator_id: int, today: date) -> list[LicenseView]:
@@ -116,6 +113,21 @@ def license_in_scope(session, principal: Principal, license_id: int, today: date
     return view
 
 
+def _for_write(session, principal: Principal, license_id: int, today: date, read_first: bool = False) -> LicenseView:
+    """The license, if the caller may write it, with its lock held (one change to a
+    license at a time). Read after taking the lock, so each change decides from what the
+    one before left; `read_first` for a renewal: a duplicate sent at the same moment then
+    names the cycle it meant and is told it was already renewed (409, by the unique
+    index), not judged against the cycle the first one opened."""
+    if not read_first and 1 <= license_id <= MAX_ID:
+        lock_for_write(session, License, license_id)
+    view = license_in_scope(session, principal, license_id, today)
+    _may_write(principal, view.state_id, view.state)
+    if read_first:
+        lock_for_write(session, License, view.id)
+    return view
+
+
 def _may_write(principal: Principal, state_id: int, state: str) -> None:
     if principal.role == ADMIN or (principal.role == STATE_OFFICE and principal.state_id == state_id):
         return
@@ -124,16 +136,13 @@ def _may_write(principal: Principal, state_id: int, state: str) -> None:
     raise Forbidden(f"the {principal.role} role may not write licenses (a state office or an admin does)")
 
 
-def _rule_for_type(session, state: State, type_: str, field_: str = "type") -> engine.Rulebook:
-    try:
-        rulebook = engine_rulebook(newest_version(session, state.code))
-    except NotFound:
-        raise Invalid(f"no rulebook loaded for state {state.code!r}", {"state": ["no rulebook loaded"]}) from None
-    if rulebook.renewal_rule(type_) is None:
-        known = ", ".join(dict.fromkeys(r.license for r in rulebook.renewal)) or "none"
-        raise Invalid(f"{state.code} has no license type {type_!r} (known: {known})",
-                      {field_: [f"no renewal rule for {type_!r} in {state.code}"]})
-    return rulebook
+def unknown_type(rulebook: engine.Rulebook, type_: str) -> str | None:
+    """Why a license of this type cannot be recorded in the rulebook's state (no rule
+    for it at all), or None."""
+    if rulebook.renewal_rule(type_) is not None:
+        return None
+    known = ", ".join(dict.fromkeys(r.license for r in rulebook.renewal)) or "none"
+    return f"{rulebook.state} has no license type {type_!r} (known: {known})"
 
 
 def record_cycle(session, principal: Principal, license_id: int | None, educator_id: int, state_id: int,
@@ -158,7 +167,9 @@ def add_license(session, principal: Principal, educator_id: int, data: dict, tod
     if state is None:
         raise Invalid(f"no rulebook loaded for state {data['state']!r}", {"state": ["no rulebook loaded"]})
     _may_write(principal, state.id, state.code)
-    _rule_for_type(session, state, data["type"])
+    rulebook, _ = rulebook_for(session, state.code)
+    if (why := unknown_type(rulebook, data["type"])) is not None:
+        raise Invalid(why, {"type": [f"no renewal rule for {data['type']!r} in {state.code}"]})
     lock_for_write(session, Educator, educator.id)  # two offices adding the same license: one wins
     held = session.scalar(select(License.id).where(License.educator_id == educator.id, License.state_id == state.id,
                                                    License.type == data["type"]).limit(1))
@@ -174,9 +185,7 @@ def add_license(session, principal: Principal, educator_id: int, data: dict, tod
 
 
 def renew(session, principal: Principal, license_id: int, data: dict, today: date) -> tuple[Cycle, Cycle]:
-    view = license_in_scope(session, principal, license_id, today)
-    _may_write(principal, view.state_id, view.state)
-    lock_for_write(session, License, view.id)  # one renewal of a license at a time
+    view = _for_write(session, principal, license_id, today, read_first=True)
     number = data.get("cycle_number") or view.latest.number
     cycle = next((c for c in view.cycles if c.number == number), None)
     if cycle is None or cycle.renewal is not None or cycle is not view.latest:
@@ -189,7 +198,8 @@ def renew(session, principal: Principal, license_id: int, data: dict, today: dat
     if renewed_on < cycle.row.cycle_start:
         raise Invalid("renewed_on is before the cycle begins",
                       {"renewed_on": [f"before the cycle's start ({cycle.row.cycle_start.isoformat()})"]})
-    progress = _progress_on(session, view, cycle, renewed_on)
+    progress = view.progress.get(cycle.row.id) if renewed_on == today else \
+        _progress_on(session, view, cycle, renewed_on)
     status = progress.status if progress is not None else None
     waive = data.get("waive_reason")
     if status != engine.COMPLETE and not waive:
@@ -242,9 +252,7 @@ def _next_dates(cycle: Cycle, progress, next_end: date | None) -> tuple[date, da
 
 
 def extend(session, principal: Principal, license_id: int, data: dict, today: date) -> Cycle:
-    view = license_in_scope(session, principal, license_id, today)
-    _may_write(principal, view.state_id, view.state)
-    lock_for_write(session, License, view.id)
+    view = _for_write(session, principal, license_id, today)
     cycle = view.latest
     if data["cycle_end"] <= cycle.cycle_end:
         raise Invalid("an extension moves the cycle's end later",
@@ -260,9 +268,7 @@ def extend(session, principal: Principal, license_id: int, data: dict, today: da
 
 def open_cycle(session, principal: Principal, license_id: int, data: dict, today: date) -> Cycle:
     """A new cycle after the last one ends (a reinstatement after a lapse, a correction)."""
-    view = license_in_scope(session, principal, license_id, today)
-    _may_write(principal, view.state_id, view.state)
-    lock_for_write(session, License, view.id)
+    view = _for_write(session, principal, license_id, today)
     last = view.latest
     if data["cycle_start"] <= last.cycle_end:
         raise Invalid("a new cycle starts after the last one ends",
