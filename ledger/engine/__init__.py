@@ -11,15 +11,15 @@ from .cycles import (
     next_cycle,
     season_cycle,
 )
-from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Rulebook
-from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, renewal_progress
+from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Renewed, Rulebook
+from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
 from .units import NO_RATE, RateTable, Valued, Valuer
 
 __all__ = [
-    "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule",
+    "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
-    "renewal_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
+    "renewal_progress", "frozen_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
     "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "next_cycle",
     "season_cycle",
 ]

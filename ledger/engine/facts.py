@@ -92,12 +92,29 @@ class RenewalRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Renewed:
+    """What a renewal froze of the cycle it closed (CONTRACT.md section 6): its status,
+    what it had earned, the entries that counted and what it carried to the next cycle,
+    as judged on `renewed_on`. From that day on the cycle is never judged again."""
+
+    renewed_on: date
+    status: str | None
+    earned_units: Decimal | None = None
+    counted: frozenset[int] = frozenset()
+    carry_out_units: Decimal | None = None  # None: not kept (older renewals): computed
+    rulebook_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class License:
+    """One cycle of a license (its `id` is the cycle's row)."""
+
     id: int
     type: str
     cycle_start: date
     cycle_end: date
     original_cycle_end: date | None = None  # before any extension: what picks the rule
+    renewed: Renewed | None = None  # what its renewal froze, if it was renewed
 
     @property
     def judged_by_end(self) -> date:

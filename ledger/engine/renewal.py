@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 
-from .facts import MICROCREDENTIAL, License, RenewalRule
+from .facts import MICROCREDENTIAL, License, RenewalRule, Renewed
 from .units import ZERO, Valued
 from .years import SchoolYear, school_years, short_year_ended
 
@@ -61,6 +61,9 @@ class RenewalProgress:
     grace_counted: frozenset[int] = frozenset()  # ids of entries earned in grace that count here
     carried_over_units: Decimal = ZERO  # carried in from the license's previous, complete cycle
     school_years: tuple[SchoolYear, ...] = ()
+    license_id: int | None = None  # the license's id: its first cycle's
+    cycle_number: int = 1  # the cycle's place among the license's cycles, by start
+    renewed: Renewed | None = None  # frozen at its renewal: these figures are the renewal's
 
     @property
     def own_units(self) -> Decimal:
@@ -69,12 +72,16 @@ class RenewalProgress:
 
     @property
     def earned_units(self) -> Decimal:
+        if self.renewed is not None and self.renewed.earned_units is not None:
+            return self.renewed.earned_units
         return self.own_units + self.carried_over_units
 
     @property
     def carry_out_units(self) -> Decimal:
         """What a complete cycle carries to the next (when it starts the day after): its
         own units beyond the requirement, at most the rule's `carry_over_max_units`."""
+        if self.renewed is not None and self.renewed.carry_out_units is not None:
+            return self.renewed.carry_out_units
         cap = self.rule.carry_over_max_units
         if self.status != COMPLETE or not cap:
             return ZERO
@@ -86,8 +93,8 @@ class RenewalProgress:
 
     @property
     def in_grace(self) -> bool:
-        """Past `cycle_end`, still in progress: the grace days are running."""
-        return self.status == IN_PROGRESS and self.as_of > self.license.cycle_end
+        """Past `cycle_end`, still in progress and not renewed: the grace days are running."""
+        return self.status == IN_PROGRESS and self.as_of > self.license.cycle_end and self.renewed is None
 
 
 class _Tally:
@@ -128,7 +135,8 @@ class _Tally:
 
 def renewal_progress(
     valued: list[Valued], license: License, rule: RenewalRule, as_of: date, rulebook_version: int | None = None,
-    spent: frozenset[int] = frozenset(), carried_in: Decimal = ZERO,
+    spent: frozenset[int] = frozenset(), carried_in: Decimal = ZERO, license_id: int | None = None,
+    cycle_number: int = 1,
 ) -> RenewalProgress:
     """Entries earned from `cycle_start` to `cycle_end` (inclusive) and on or before
     `as_of` count, but those in `spent` (counted toward the license's previous cycle in
@@ -200,6 +208,27 @@ def renewal_progress(
         grace_counted=frozenset(grace_counted),
         carried_over_units=carried_in,
         school_years=years,
+        license_id=license_id,
+        cycle_number=cycle_number,
+    )
+
+
+def frozen_progress(valued: list[Valued], license: License, rule: RenewalRule, as_of: date,
+                    carried_in: Decimal = ZERO, license_id: int | None = None, cycle_number: int = 1,
+                    ) -> RenewalProgress:
+    """A renewed cycle as its renewal froze it (`license.renewed`, on or after its
+    `renewed_on`): the entries that counted then, its status and earned units as kept,
+    never judged again, so a new rule, rate or entry cannot move it. Its entries earned
+    after `cycle_end` (in grace) stay spent: the next cycle does not count them."""
+    renewed = license.renewed
+    assert renewed is not None
+    kept = [v for v in valued if v.entry.id in renewed.counted]
+    p = renewal_progress(kept, license, rule, renewed.renewed_on, None, frozenset(), carried_in, license_id,
+                         cycle_number)
+    return replace(
+        p, as_of=as_of, status=renewed.status or p.status, pace=None, renewed=renewed,
+        rulebook_version=renewed.rulebook_version,
+        grace_counted=frozenset(v.entry.id for v in kept if v.entry.earned_on > license.cycle_end),
     )
 
 

@@ -11,7 +11,7 @@ from operator import attrgetter
 from pathways import PathwayEvaluator, PathwayResult, Salary, salary
 
 from .facts import Entry, License, Rulebook
-from .renewal import RenewalProgress, renewal_progress
+from .renewal import RenewalProgress, frozen_progress, renewal_progress
 from .units import ZERO, Valued, Valuer
 
 
@@ -47,14 +47,21 @@ def standing(
     valued = [valuer.value(e) for e in sorted(entries, key=_entry_order) if e.earned_on <= as_of]
     progress = []
     before: dict[str, RenewalProgress] = {}  # per license type: its previous cycle's progress
+    first: dict[str, tuple[int, int]] = {}  # per license type: (its license's id, cycles so far)
     for lic in sorted(licenses, key=lambda l: (l.cycle_start, l.type, l.id)):
+        license_id, number = first.get(lic.type, (lic.id, 0))
+        first[lic.type] = (license_id, number + 1)
         rule = rulebook.rule_for(lic)
         if rule is not None:
             prev = before.get(lic.type)
             spent = prev.grace_counted if prev is not None else frozenset()
             back_to_back = prev is not None and lic.cycle_start == prev.license.cycle_end + timedelta(days=1)
             carried = prev.carry_out_units if back_to_back else ZERO
-            p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent, carried)
+            place = {"license_id": license_id, "cycle_number": number + 1}
+            if lic.renewed is not None and as_of >= lic.renewed.renewed_on:
+                p = frozen_progress(valued, lic, rule, as_of, carried, **place)
+            else:
+                p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent, carried, **place)
             before[lic.type] = p
             progress.append(p)
     if not pathways:

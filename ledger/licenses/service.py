@@ -211,7 +211,8 @@ def renew(session, principal: Principal, license_id: int, data: dict, today: dat
     if progress is not None:
         snapshot.update(earned_units=_units(progress.earned_units), required_units=_units(progress.rule.required_units),
                         rule=progress.rule.cite, rulebook_version=progress.rulebook_version,
-                        counted_entries=[v.entry.id for v in progress.counted])
+                        counted_entries=[v.entry.id for v in progress.counted],
+                        carry_out_units=_units(progress.carry_out_units))
     session.add(LicenseEvent(license_id=view.id, cycle_id=cycle.row.id, kind="renewed", renewed_on=renewed_on,
                              reason=waive, snapshot=snapshot, actor=principal.actor))
     row = record_cycle(session, principal, view.id, view.educator_id, view.state_id, view.type, start, end,

@@ -4,12 +4,13 @@ educator or many at once."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import case, exists, select
 
 from .. import engine
 from ..errors import Invalid, NotFound
-from ..models import Credential, Entry, Issuer, License, RulebookVersion, Void
+from ..models import Credential, Entry, Issuer, License, LicenseEvent, RulebookVersion, Void
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 
@@ -72,17 +73,33 @@ def facts_by_educator(session, ids: list[int], as_of: date) -> dict[int, list]:
 def licenses_by_educator(session, state_id: int, ids: list[int] | None = None) -> dict[int, list[engine.License]]:
     """The licenses held in a state, as engine facts by educator: of these educators, or
     of every educator licensed there."""
-    stmt = select(License.educator_id, License.id, License.type, License.cycle_start, License.current_cycle_end,
-                  License.cycle_end).where(License.state_id == state_id)
+    stmt = (
+        select(License.educator_id, License.id, License.type, License.cycle_start, License.current_cycle_end,
+               License.cycle_end, LicenseEvent.renewed_on, LicenseEvent.snapshot)
+        .outerjoin(LicenseEvent, (LicenseEvent.cycle_id == License.id) & (LicenseEvent.kind == "renewed"))
+        .where(License.state_id == state_id)
+    )
     out: dict[int, list[engine.License]] = {}
     chunks = [None] if ids is None else [ids[i:i + 5000] for i in range(0, len(ids), 5000)]
     for chunk in chunks:
-        for educator_id, id_, type_, start, end, recorded_end in session.execute(
+        for educator_id, id_, type_, start, end, recorded_end, renewed_on, snapshot in session.execute(
             stmt if chunk is None else stmt.where(License.educator_id.in_(chunk))
         ):
-            out.setdefault(educator_id, []).append(
-                engine.License(id_, type_, start, end, None if end == recorded_end else recorded_end))
+            out.setdefault(educator_id, []).append(engine.License(
+                id_, type_, start, end, None if end == recorded_end else recorded_end,
+                None if renewed_on is None else renewed_fact(renewed_on, snapshot or {})))
     return out
+
+
+def renewed_fact(renewed_on: date, snapshot: dict) -> engine.Renewed:
+    """A renewal's snapshot (licenses.service.renew) as the engine reads it."""
+    def units(key):
+        value = snapshot.get(key)
+        return None if value is None else Decimal(str(value))
+    return engine.Renewed(
+        renewed_on=renewed_on, status=snapshot.get("status"), earned_units=units("earned_units"),
+        counted=frozenset(snapshot.get("counted_entries") or ()), carry_out_units=units("carry_out_units"),
+        rulebook_version=snapshot.get("rulebook_version"))
 
 
 def license_facts(session, educator_id: int, state_id: int) -> list[engine.License]:

@@ -69,6 +69,10 @@ class _DerivedList(_Derived, fields.List):
     pass
 
 
+class _DerivedDate(_Derived, fields.Date):
+    pass
+
+
 class _DerivedNested(_Derived, fields.Nested):
     pass
 
@@ -128,6 +132,10 @@ class SchoolYearOut(_Out):
 
 class RenewalOut(_Out):
     license = fields.String(attribute="license.type")
+    license_id = fields.Integer(allow_none=True, metadata={"description": "the license's id (its first cycle's)"})
+    cycle_number = fields.Integer(metadata={"description": "the cycle's place among the license's cycles, by start"})
+    renewed_on = _DerivedDate(lambda p: p.renewed and p.renewed.renewed_on, allow_none=True, metadata={
+        "description": "when the cycle was renewed: its figures are then those its renewal kept, never re-judged"})
     cycle_start = fields.Date(attribute="license.cycle_start")
     cycle_end = fields.Date(attribute="license.cycle_end")
     required_units = fields.Float(attribute="rule.required_units")
@@ -269,7 +277,9 @@ class StandingOut(_Out):
     unit = fields.String(attribute="standing.rulebook.unit")
     rulebook_version = fields.Integer(attribute="standing.rulebook.version")
     entries = fields.List(fields.Nested(StandingEntryOut), attribute="standing.entries")
-    renewal = fields.List(fields.Nested(RenewalOut), attribute="standing.renewal")
+    renewal = _DerivedList(lambda a: engine.current_cycles(a.standing.renewal, a.standing.as_of, key=engine.LICENSE),
+                           cls_or_instance=fields.Nested(RenewalOut), metadata={
+                               "description": "each license's cycle holding as_of, else its latest begun by then"})
     pathways = fields.List(fields.Nested(PathwayOut), attribute="standing.pathways")
     salary = fields.Nested(SalaryOut, attribute="standing.salary", allow_none=True)
 
