@@ -54,7 +54,8 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
         "pct": 100 if required == 0 else min(100, round(100 * earned / required)),
         "label": label, "tone": tone, "unit": unit,
         "deadline": long_date(deadline), "days_left": (deadline - p.as_of).days,
-        "grace_ends": p.grace_ends, "in_grace": p.in_grace,
+        "grace_ends": p.grace_ends, "in_grace": p.in_grace, "number": p.cycle_number,
+        "renewed_on": long_date(p.renewed.renewed_on) if p.renewed is not None else None,
         "per_month": p.pace and float(p.pace.units_per_month),
     }
 
@@ -71,9 +72,10 @@ def pathway_view(r: pathways.PathwayResult) -> dict:
         "core_list": [{"code": c, "done": c not in r.missing_core, "earned_on": earned.get(c)} for c in card.core],
         "electives": [{"choose": g.choose, "counted": g.counted, "from": sorted(card.electives[g.group].from_ or ()),
                        "tags": sorted(card.electives[g.group].tags or ())} for g in r.groups],
+        # after a lapse nothing can count in a later period: those are not shown as if they could
         "period_list": [{"period": m.number, "status": m.status, "label": PERIOD_LABEL.get(m.status, m.status),
                          "counted": len(m.counted), "required_count": m.required_count, "end": long_date(m.end)}
-                        for m in r.periods],
+                        for m in r.periods if not (r.status == pathways.LAPSED and m.status == "upcoming")],
         "summary": None if r.forecast is None else forecast_summary(r),
     }
 
@@ -94,6 +96,7 @@ def dashboard(session, s: engine.Standing) -> dict:
             names[code], titles[code] = issuer, title
     rules: list[str] = []
     entries = []
+    toward = counts_toward(s)
     for v in reversed(s.entries):
         e, cite = v.entry, v.rule
         if cite and cite not in rules:
@@ -101,22 +104,72 @@ def dashboard(session, s: engine.Standing) -> dict:
         entries.append({"id": e.id, "earned_on": e.earned_on, "credential": e.credential, "title": e.title,
                         "units": float(v.units), "rule": cite, "reason": v.reason,
                         "issuer": names.get(e.credential), "name": titles.get(e.credential) or e.title,
-                        "rule_no": rules.index(cite) + 1 if cite else None})
+                        "rule_no": rules.index(cite) + 1 if cite else None, "toward": toward.get(e.id)})
     return {"renewals": sorted(renewals, key=lambda r: (not r["current"], r["cycle_start"])),
             "pathways": [pathway_view(r) for r in s.pathways], "entries": entries,
-            "verdict": _verdict([r for r in renewals if r["current"]], s.rulebook.state), "rules": rules,
+            "verdict": _verdict(renewals, s.pathways, s.rulebook.state), "rules": rules,
             "unit": unit, "total_units": round(sum(float(v.units) for v in s.entries), 2)}
 
 
-def _verdict(current: list[dict], state: str) -> tuple[str, str]:
-    """The headline judges the current cycles only: an old lapse is history, a cycle that
-    has not begun is not yet due."""
+def _verdict(renewals: list[dict], cards, state: str) -> tuple[str, str]:
+    """The headline judges the current cycles (an old lapse is history, a cycle that has
+    not begun is not yet due), and a cycle still in its grace days even when the next has
+    begun; it never says all is well beside a designation that has lapsed."""
+    current = [r for r in renewals if r["current"]]
+    grace = [r for r in renewals if r["in_grace"]]
+    lapsed = [c for c in cards if c.status == pathways.LAPSED and c.card.designation]
     if any(r["status"] == engine.LAPSED for r in current):
-        return "A renewal cycle ended short", "bad"
-    if any(r["behind"] for r in current):
-        return "Behind pace for renewal", "warn"
-    if current and all(r["status"] == engine.COMPLETE for r in current):
-        return "Renewal requirements met", "good"
-    if current:
-        return "On pace for renewal", "good"
-    return f"No renewal rule for your licenses in {state}", "plain"
+        text, tone = "A renewal cycle ended short", "bad"
+    elif grace:
+        text, tone = f"A cycle ended short: in grace until {long_date(min(r['grace_ends'] for r in grace))}", "warn"
+    elif any(r["behind"] for r in current):
+        text, tone = "Behind pace for renewal", "warn"
+    elif current and all(r["status"] == engine.COMPLETE for r in current):
+        text, tone = "Renewal requirements met", "good"
+    elif current:
+        text, tone = "On pace for renewal", "good"
+    else:
+        text, tone = f"No renewal rule for your licenses in {state}", "plain"
+    if lapsed:
+        names = ", ".join(c.card.designation for c in lapsed)
+        text, tone = f"{text}; {names} lapsed", "bad"
+    return text, tone
+
+
+def counts_toward(s: engine.Standing) -> dict[int, str]:
+    """For each entry, which cycle it counts toward ("Cycle 2, 2025-2030"), or why none:
+    before the first cycle, between two, after a renewal, or after the last cycle ended
+    with no next one open yet. Empty when no rule judges any cycle."""
+    by_type: dict[str, list[engine.RenewalProgress]] = {}
+    for p in s.renewal:
+        by_type.setdefault(p.license.type, []).append(p)
+    several = len(by_type) > 1
+    notes: dict[int, list[str]] = {}
+    for type_, cycles in by_type.items():
+        counted = {v.entry.id: p for p in cycles for v in p.counted}
+        prefix = f"{type_.capitalize()}: " if several else ""
+        for v in s.entries:
+            p = counted.get(v.entry.id)
+            note = _cycle_name(p, v.entry.earned_on) if p is not None else _why_none(v.entry.earned_on, cycles)
+            notes.setdefault(v.entry.id, []).append(prefix + note)
+    return {k: "; ".join(v) for k, v in notes.items()}
+
+
+def _cycle_name(p: engine.RenewalProgress, day: date) -> str:
+    name = f"Cycle {p.cycle_number}, {p.license.cycle_start.year}-{p.license.cycle_end.year}"
+    return f"{name} (in its grace days)" if day > p.license.cycle_end else name
+
+
+def _why_none(day: date, cycles: list[engine.RenewalProgress]) -> str:
+    first, last = cycles[0], cycles[-1]
+    if day < first.license.cycle_start:
+        return f"None: before cycle {first.cycle_number} began"
+    if day > last.license.cycle_end:
+        return (f"None open yet: after cycle {last.cycle_number} ended {long_date(last.license.cycle_end)}; "
+                "it counts toward the next cycle once the license is renewed")
+    for p in cycles:
+        if p.license.cycle_start <= day <= p.license.cycle_end:
+            if p.renewed is not None and day > p.renewed.renewed_on:
+                return f"None: after cycle {p.cycle_number} was renewed"
+            return f"None: not counted in cycle {p.cycle_number}"
+    return "None: between two cycles"

@@ -107,7 +107,8 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
             "required": None if r is None else float(r.rule.required_units),
             "earned": None if r is None else float(r.earned_units),
             "status": None if r is None else r.status,
-            "status_text": "No renewal rule for this license" if r is None else RENEWAL_STATUS[r.status],
+            "status_text": "No renewal rule for this license" if r is None else RENEWAL_STATUS[r.status] + (
+                f", renewed {r.renewed.renewed_on.isoformat()}" if r.renewed is not None else ""),
             "rule": None if r is None else r.rule.cite,
         })
 

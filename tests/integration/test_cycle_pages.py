@@ -1,0 +1,116 @@
+"""The teacher's page follows the license's life (issue 13, item 3): each entry says which
+cycle it counts toward, or why none (after the last cycle ended with no next one open;
+after a renewal); the headline never says all is well while a cycle is in its grace days
+or a designation has lapsed; a lapsed designation shows no later maintenance periods."""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from datetime import date
+
+from .. import samples
+from .test_pathways_api import UT_CARDS, juab  # noqa: F401 (a fixture)
+
+CYCLE = {"type": "professional", "cycle_start": date(2020, 7, 1), "cycle_end": date(2025, 6, 30)}
+NEXT = {**CYCLE, "cycle_start": date(2025, 7, 1), "cycle_end": date(2030, 6, 30)}
+
+
+def today_is(monkeypatch, day):
+    from ledger import clock
+
+    monkeypatch.setattr(clock, "today", lambda: day)
+
+
+def page(web_user, e):
+    return web_user("educator", educator=e.id).get(f"/educators/{e.id}").get_data(as_text=True)
+
+
+def toward(html):
+    """Each entry's row: (its title, where it counts), newest first."""
+    rows = re.findall(r'<tr data-testid="entry">(.*?)</tr>', html, re.S)
+    out = []
+    for row in rows:
+        title = re.search(r'data-label="What">\s*(.*?) <span', row, re.S).group(1).strip()
+        where = re.search(r'data-testid="counts-toward">(.*?)</td>', row, re.S).group(1)
+        out.append((title, where))
+    return out
+
+
+def verdict(html):
+    return re.search(r'data-testid="verdict">(.*?)</span>', html).group(1)
+
+
+def grace_rulebook(client, ledger):
+    doc = deepcopy(samples.TN)
+    for rule in doc["renewal"]:
+        rule.update(grace_days=61, cycle_years=5)
+    assert client.post("/api/v1/rulebooks", json=doc, headers=ledger.headers()).status_code == 201
+
+
+def test_each_entry_names_its_cycle_and_one_after_the_last_cycle_says_none_is_open_yet(
+        ledger, web_user, monkeypatch):
+    today_is(monkeypatch, date(2026, 12, 4))
+    e = ledger.educator("TN", licenses=[CYCLE])
+    ledger.record(e, title="Institute", hours=60, earned_on=date(2023, 1, 10))
+    ledger.record(e, title="Autumn course", hours=5, earned_on=date(2025, 9, 1))
+    assert toward(page(web_user, e)) == [
+        ("Autumn course", "None open yet: after cycle 1 ended 30 June 2025; it counts toward the next cycle "
+                          "once the license is renewed"),
+        ("Institute", "Cycle 1, 2020-2025")]
+
+
+def test_grace_entries_say_which_cycle_they_went_to(ledger, client, web_user, monkeypatch):
+    today_is(monkeypatch, date(2026, 12, 4))
+    grace_rulebook(client, ledger)
+    e = ledger.educator("TN", licenses=[CYCLE, NEXT])
+    ledger.record(e, title="Institute", hours=50, earned_on=date(2023, 1, 1))
+    ledger.record(e, title="Completing course", hours=10, earned_on=date(2025, 8, 30))  # last day of grace
+    ledger.record(e, title="Later course", hours=3, earned_on=date(2025, 8, 30))  # the same day, after it
+    assert toward(page(web_user, e)) == [
+        ("Later course", "Cycle 2, 2025-2030"),
+        ("Completing course", "Cycle 1, 2020-2025 (in its grace days)"),
+        ("Institute", "Cycle 1, 2020-2025")]
+
+
+def test_the_headline_warns_of_a_cycle_in_grace_even_when_the_next_has_begun(
+        ledger, client, web_user, monkeypatch):
+    today_is(monkeypatch, date(2025, 8, 1))
+    grace_rulebook(client, ledger)
+    e = ledger.educator("TN", licenses=[CYCLE, NEXT])
+    ledger.record(e, title="Institute", hours=50, earned_on=date(2023, 1, 1))
+    html = page(web_user, e)
+    assert verdict(html) == "A cycle ended short: in grace until 30 August 2025"
+    today_is(monkeypatch, date(2025, 8, 31))  # grace over: cycle 1 is history; cycle 2 is judged alone
+    assert verdict(page(web_user, e)) == "Behind pace for renewal"
+
+
+def test_a_lapsed_designation_is_in_the_headline_and_shows_no_later_periods(
+        juab, ledger, client, web_user, monkeypatch):  # noqa: F811 (the fixture)
+    e, ids = juab
+    today_is(monkeypatch, date(2026, 11, 25))
+    html = page(web_user, e)
+    assert "Teacher Leader lapsed" not in verdict(html)
+    client.post(f"/api/v1/entries/{ids['NEA-SE-01']}/void", json={"reason": "wrong teacher"},
+                headers=ledger.headers())
+    html = page(web_user, e)
+    assert verdict(html).endswith("; Teacher Leader lapsed")
+    assert 'class="pill bad" data-testid="verdict"' in html
+    timeline = re.search(r'aria-label="Maintenance periods">(.*?)</ol>', html, re.S).group(1)
+    assert "Period 1" in timeline and "Period 2" not in timeline
+
+
+def test_a_renewed_cycle_on_the_page_says_when_and_later_entries_in_it_count_nowhere(
+        ledger, client, web_user, monkeypatch):
+    today_is(monkeypatch, date(2025, 6, 20))
+    grace_rulebook(client, ledger)
+    e = ledger.educator("TN", licenses=[CYCLE])
+    ledger.record(e, title="Institute", hours=60, earned_on=date(2023, 1, 10))
+    [lic] = client.get(f"/api/v1/educators/{e.id}/licenses", headers=ledger.headers()).json
+    r = client.post(f"/api/v1/licenses/{lic['id']}/renewals", json={"renewed_on": "2025-06-15"},
+                    headers=ledger.headers())
+    assert r.status_code == 201, r.json
+    ledger.record(e, title="June workshop", hours=4, earned_on=date(2025, 6, 18))
+    html = page(web_user, e)
+    assert "Renewed on 15 June 2025" in html and verdict(html) == "Renewal requirements met"
+    assert toward(html)[0] == ("June workshop", "None: after cycle 1 was renewed")
