@@ -1,6 +1,7 @@
 """The standing engine: pure functions over plain facts (no Flask, no SQLAlchemy, no
 clock). Every page, API answer, transcript and report calls these."""
 
+from .categories import CategoryProgress, categorize
 from .cycles import (
     LICENSE,
     behind_pace,
@@ -11,13 +12,14 @@ from .cycles import (
     next_cycle,
     season_cycle,
 )
-from .facts import ACTIVITY, MICROCREDENTIAL, Entry, License, Minimum, Rate, RenewalRule, Renewed, Rulebook
+from .facts import ACTIVITY, MICROCREDENTIAL, Category, Entry, License, Minimum, Rate, RenewalRule, Renewed, Rulebook
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
 from .units import NO_RATE, RateTable, Valued, Valuer
 
 __all__ = [
-    "ACTIVITY", "MICROCREDENTIAL", "Entry", "License", "Minimum", "Rate", "RenewalRule", "Renewed",
+    "ACTIVITY", "MICROCREDENTIAL", "Category", "CategoryProgress", "categorize",
+    "Entry", "License", "Minimum", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "frozen_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
     "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "next_cycle",

@@ -66,6 +66,23 @@ class Minimum:
 
 
 @dataclass(frozen=True, slots=True)
+class Category:
+    """An area of learning of a renewal rule (CONTRACT.md section 2b, "Categories"):
+    entries bearing one of its tags, counted up to `max_units` and to `max_fraction` of
+    the rule's required units."""
+
+    name: str
+    tags: frozenset[str]
+    max_units: Decimal | None = None
+    max_fraction: Decimal | None = None
+
+    def cap(self, required: Decimal) -> Decimal | None:
+        caps = [c for c in (self.max_units, None if self.max_fraction is None else self.max_fraction * required)
+                if c is not None]
+        return min(caps) if caps else None
+
+
+@dataclass(frozen=True, slots=True)
 class RenewalRule:
     """A state's rule for renewing one license type, for the cycles whose end (as first
     recorded) falls in `cycles_ending_from..cycles_ending_to` (both inclusive; a missing
@@ -85,6 +102,9 @@ class RenewalRule:
     carry_over_max_units: Decimal | None = None  # units beyond the requirement that move to the next cycle
     annual_units: Decimal | None = None  # each school year wholly inside the cycle needs this many
     year_starts: tuple[int, int] = (7, 1)  # (month, day) a school year starts
+    categories: tuple[Category, ...] = ()  # areas of learning with their caps, in order
+    min_categories: int | None = None  # categories that must each count some units
+    satisfied_by: frozenset[str] = frozenset()  # credentials that complete a cycle on their own
 
     def judges(self, cycle_end: date) -> bool:
         return ((self.cycles_ending_from is None or self.cycles_ending_from <= cycle_end)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 
+from .categories import CategoryProgress, categorize
 from .facts import MICROCREDENTIAL, License, RenewalRule, Renewed
 from .units import ZERO, Valued
 from .years import SchoolYear, school_years, short_year_ended
@@ -64,10 +65,15 @@ class RenewalProgress:
     license_id: int | None = None  # the license's id: its first cycle's
     cycle_number: int = 1  # the cycle's place among the license's cycles, by start
     renewed: Renewed | None = None  # frozen at its renewal: these figures are the renewal's
+    categories: tuple[CategoryProgress, ...] = ()  # with a rule's categories: each one's figures
+    uncategorized_units: Decimal = ZERO  # with categories: the units of entries in none
+    satisfied_by: str | None = None  # the credential that completed the cycle on its own
 
     @property
     def own_units(self) -> Decimal:
         """What this cycle earned itself, after the caps (carried-in units left out)."""
+        if self.rule.categories:
+            return sum((c.counted for c in self.categories), self.uncategorized_units)
         return self.microcredential_units_counted + self.activity_units
 
     @property
@@ -106,9 +112,12 @@ class _Tally:
         self.mc = ZERO
         self.activity = ZERO
         self.by_tag = {m.tag: ZERO for m in rule.minimums}
+        self.satisfied: str | None = None  # a credential of `satisfied_by`, once one counts
 
     def add(self, v: Valued) -> None:
         self.counted.append(v)
+        if self.satisfied is None and v.entry.credential in self.rule.satisfied_by:
+            self.satisfied = v.entry.credential
         if v.entry.kind == MICROCREDENTIAL:
             self.mc += v.units
         else:
@@ -121,13 +130,37 @@ class _Tally:
         cap = self.rule.max_microcredential_units
         return self.mc if cap is None else min(self.mc, cap)
 
+    def categories(self) -> tuple[tuple[CategoryProgress, ...], Decimal]:
+        return categorize(self.counted, self.rule) if self.rule.categories else ((), ZERO)
+
+    @property
+    def own(self) -> Decimal:
+        """The units this cycle counts itself, after the micro-credential cap and the
+        categories' caps."""
+        if not self.rule.categories:
+            return self.mc_counted + self.activity
+        categories, other = self.categories()
+        return sum((c.counted for c in categories), other)
+
     @property
     def met(self) -> bool:
-        return (self.mc_counted + self.activity + self.carried >= self.rule.required_units
-                and all(self.by_tag[m.tag] >= m.units for m in self.rule.minimums))
+        """Complete, but for the school years: a `satisfied_by` credential counted, or the
+        total, every minimum and `min_categories` met."""
+        rule = self.rule
+        if self.satisfied is not None:
+            return True
+        if not all(self.by_tag[m.tag] >= m.units for m in rule.minimums):
+            return False
+        if not rule.categories:
+            return self.mc_counted + self.activity + self.carried >= rule.required_units
+        categories, other = self.categories()
+        if rule.min_categories and sum(1 for c in categories if c.counted > 0) < rule.min_categories:
+            return False
+        return sum((c.counted for c in categories), other) + self.carried >= rule.required_units
 
     def copy(self) -> _Tally:
         other = _Tally(self.rule, self.carried)
+        other.satisfied = self.satisfied
         other.counted, other.mc, other.activity, other.by_tag = list(self.counted), self.mc, self.activity, \
             dict(self.by_tag)
         return other
@@ -178,9 +211,10 @@ def renewal_progress(
             grace_counted = set()  # lapsed at the end of grace: none of them count toward it
 
     minimums = tuple(MinimumProgress(m.tag, m.units, tally.by_tag[m.tag]) for m in rule.minimums)
+    categories, other = tally.categories()
     years = () if rule.annual_units is None else school_years(
         tally.counted, license.cycle_start, license.cycle_end, *rule.year_starts, rule.annual_units)
-    if tally.met and all(y.met for y in years):
+    if tally.met and (tally.satisfied is not None or all(y.met for y in years)):
         status = COMPLETE
     elif as_of > (grace_ends or license.cycle_end) or short_year_ended(years, as_of) is not None:
         status = LAPSED
@@ -189,7 +223,7 @@ def renewal_progress(
 
     pace = None
     if status == IN_PROGRESS:
-        pace = pace_needed(max(ZERO, rule.required_units - tally.mc_counted - tally.activity - carried_in), license,
+        pace = pace_needed(max(ZERO, rule.required_units - tally.own - carried_in), license,
                            as_of,
                            grace_ends if as_of > license.cycle_end else None)
     return RenewalProgress(
@@ -210,6 +244,9 @@ def renewal_progress(
         school_years=years,
         license_id=license_id,
         cycle_number=cycle_number,
+        categories=categories,
+        uncategorized_units=other,
+        satisfied_by=tally.satisfied,
     )
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pathways
 
-from ..engine import Minimum, Rate, RenewalRule, Rulebook
+from ..engine import Category, Minimum, Rate, RenewalRule, Rulebook
 from ..models import RulebookVersion
 from .schema import rulebook_schema
 
@@ -47,6 +47,9 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
                 cycle_years=r.get("cycle_years"), grace_days=r.get("grace_days") or 0,
                 carry_over_max_units=r.get("carry_over_max_units"), annual_units=r.get("annual_units"),
                 year_starts=tuple(int(x) for x in (r.get("year_starts") or "07-01").split("-")),
+                categories=tuple(Category(c["name"], frozenset(c["tags"]), c.get("max_units"), c.get("max_fraction"))
+                                 for c in r.get("categories") or ()),
+                min_categories=r.get("min_categories"), satisfied_by=frozenset(r.get("satisfied_by") or ()),
             )
             for r in data["renewal"]
         ),

@@ -50,6 +50,14 @@ class MinimumSchema(Schema):
     units = _units(minimum=0)
 
 
+class CategorySchema(Schema):
+    name = _code(50, required=True)
+    tags = fields.List(_code(50), required=True, validate=validate.Length(min=1, max=50))
+    max_units = _units(required=False, load_default=None, allow_none=True)
+    max_fraction = decimal(0, 1, min_inclusive=False, required=False, load_default=None, allow_none=True,
+                           metadata={"description": "of required_units: above 0, at most 1"})
+
+
 class RenewalSchema(Schema):
     license = _code(50, required=True)
     required_units = _units()
@@ -63,6 +71,10 @@ class RenewalSchema(Schema):
     grace_days = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=3650))
     carry_over_max_units = _units(required=False, load_default=None, allow_none=True)
     annual_units = _units(required=False, load_default=None, allow_none=True)
+    categories = fields.List(fields.Nested(CategorySchema), load_default=list, validate=validate.Length(max=50))
+    min_categories = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                    validate=validate.Range(min=1, max=50))
+    satisfied_by = fields.List(_code(), load_default=list, validate=validate.Length(max=100))
     year_starts = fields.String(load_default="07-01", validate=validate.Regexp(
         r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", error="a month and day, MM-DD (07-01)"))
 
@@ -71,6 +83,7 @@ class RenewalSchema(Schema):
         if data.get("cycles_ending_from") and data.get("cycles_ending_to") \
                 and data["cycles_ending_to"] < data["cycles_ending_from"]:
             raise ValidationError("is before cycles_ending_from", "cycles_ending_to")
+        _check_categories(data)
         starts = data.get("year_starts") or "07-01"
         if starts == "02-29":
             raise ValidationError("02-29 is not a day every year has: choose another", "year_starts")
@@ -78,6 +91,27 @@ class RenewalSchema(Schema):
             dt.date(2023, *map(int, starts.split("-")))
         except ValueError:
             raise ValidationError(f"{starts} is not a day of the year", "year_starts") from None
+
+
+def _check_categories(data: dict) -> None:
+    """Names unique; every category reachable (one of its tags not taken by an earlier
+    one: an entry belongs to the first category whose tags it bears); `min_categories`
+    no more than the categories there are."""
+    categories = data.get("categories") or []
+    seen_names: set[str] = set()
+    taken: set[str] = set()
+    for i, category in enumerate(categories):
+        if category["name"] in seen_names:
+            raise ValidationError({"categories": {i: {"name": [f"{category['name']!r} is named twice"]}}})
+        seen_names.add(category["name"])
+        if taken.issuperset(category["tags"]):
+            raise ValidationError({"categories": {i: {"tags": [
+                "no entry can reach this category: each of its tags belongs to an earlier category, "
+                "and an entry counts in the first category whose tags it bears"]}}})
+        taken.update(category["tags"])
+    wanted = data.get("min_categories")
+    if wanted is not None and wanted > len(categories):
+        raise ValidationError(f"needs {wanted} categories but the rule names {len(categories)}", "min_categories")
 
 
 class ElectiveSchema(Schema):

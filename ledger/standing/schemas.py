@@ -130,6 +130,14 @@ class SchoolYearOut(_Out):
     met = fields.Boolean()
 
 
+class CategoryOut(_Out):
+    name = fields.String()
+    units = fields.Float(metadata={"description": "its entries' units, after the micro-credential cap"})
+    cap = fields.Float(allow_none=True, metadata={"description": "the lower of max_units and max_fraction"})
+    counted = fields.Float(metadata={"description": "what it adds to earned_units"})
+    full = fields.Boolean()
+
+
 class RenewalOut(_Out):
     license = fields.String(attribute="license.type")
     license_id = fields.Integer(allow_none=True, metadata={"description": "the license's id (its first cycle's)"})
@@ -155,6 +163,10 @@ class RenewalOut(_Out):
         "description": "carried in from the license's previous, complete cycle (in earned_units)"})
     school_years = fields.List(fields.Nested("SchoolYearOut"), metadata={
         "description": "with a yearly requirement: each school year wholly inside the cycle"})
+    categories = fields.List(fields.Nested(CategoryOut), metadata={
+        "description": "with a rule's categories: each area's units, cap and what it counts, in rulebook order"})
+    satisfied_by = fields.String(allow_none=True, metadata={
+        "description": "the credential of the rule's satisfied_by that completed the cycle on its own"})
     grace_ends = fields.Date(allow_none=True, metadata={
         "description": "the last day of grace when the rule gives grace: entries earned through it still count"})
 

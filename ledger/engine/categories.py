@@ -1,0 +1,60 @@
+"""Areas of learning inside a renewal rule (CONTRACT.md section 2b, "Categories"): an
+entry belongs to the first category (in rulebook order) one of whose tags it bears, and a
+category counts its entries' units up to its `max_units` and its `max_fraction` of the
+required units. The micro-credential cap applies first: past `max_microcredential_units`,
+the latest-earned micro-credentials are cut (the one crossing the cap in part)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .facts import MICROCREDENTIAL, RenewalRule
+from .units import ZERO, Valued
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryProgress:
+    name: str
+    units: Decimal  # its entries' units, after the micro-credential cap
+    cap: Decimal | None  # the lower of max_units and max_fraction of the required units
+    counted: Decimal  # what it adds to the total
+
+    @property
+    def full(self) -> bool:
+        return self.cap is not None and self.units >= self.cap
+
+
+def tags_of(v: Valued) -> frozenset[str]:
+    """The tags an entry bears for categories: a micro-credential bears its catalog
+    credential's tags and `microcredential`; an activity its own tags."""
+    if v.entry.kind == MICROCREDENTIAL:
+        return v.entry.tags | {MICROCREDENTIAL}
+    return v.entry.tags
+
+
+def categorize(counted: Iterable[Valued], rule: RenewalRule) -> tuple[tuple[CategoryProgress, ...], Decimal]:
+    """(each category's figures in rulebook order, the units of entries in no category),
+    for entries in (earned_on, id) order."""
+    cap = rule.max_microcredential_units
+    left = cap
+    units = [ZERO] * len(rule.categories)
+    other = ZERO
+    for v in counted:
+        u = v.units
+        if cap is not None and v.entry.kind == MICROCREDENTIAL:
+            u = min(u, left)
+            left -= u
+        tags = tags_of(v)
+        for i, category in enumerate(rule.categories):
+            if category.tags & tags:
+                units[i] += u
+                break
+        else:
+            other += u
+    out = []
+    for category, total in zip(rule.categories, units):
+        limit = category.cap(rule.required_units)
+        out.append(CategoryProgress(category.name, total, limit, total if limit is None else min(total, limit)))
+    return tuple(out), other

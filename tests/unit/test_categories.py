@@ -1,0 +1,117 @@
+"""Categories, min_categories and satisfied_by (CONTRACT.md section 2b), edge by edge:
+a cap reached exactly, a fraction of a non-round requirement, an entry whose tags match
+two categories, the micro-credential cap cutting the latest-earned first, a National Board
+certificate completing a cycle on the day it ends."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from marshmallow import ValidationError
+
+from ledger.engine import COMPLETE, IN_PROGRESS, Category, Entry, License, Rate, Rulebook, standing
+from ledger.engine import RenewalRule as Rule
+from ledger.rulebooks.schema import RenewalSchema
+
+CYCLE = License(1, "professional", date(2021, 7, 1), date(2026, 6, 30))
+UTAH = Rule("professional", Decimal(100), max_microcredential_units=Decimal(40), categories=(
+    Category("learning", frozenset({"course", "microcredential"}), max_units=Decimal(90)),
+    Category("collaboration", frozenset({"collaboration"}), max_units=Decimal(30)),
+    Category("independent", frozenset({"independent-study"}), max_fraction=Decimal("0.2")),
+), min_categories=2, satisfied_by=frozenset({"NBPTS-NBC"}), cite="R277-302-7")
+_ids = iter(range(1, 100_000))
+
+
+def act(on, hours, *tags):
+    return Entry(next(_ids), "activity", on, hours=Decimal(hours), title="x", tags=frozenset(tags))
+
+
+def mc(on, code="MC-1", *tags):
+    return Entry(next(_ids), "microcredential", on, credential=code, issuer="I", tags=frozenset(tags))
+
+
+def judge(entries, rule=UTAH, as_of=date(2026, 6, 30)):
+    rb = Rulebook("UT", 1, "Utah", "hours", Decimal(1), rates=(Rate(Decimal(15), date(2000, 1, 1)),),
+                  renewal=(rule,))
+    [p] = standing(entries, [CYCLE], rb, as_of, pathways=False).renewal
+    return p
+
+
+def figures(p):
+    return {c.name: (c.units, c.cap, c.counted) for c in p.categories}
+
+
+def test_a_category_counts_up_to_its_cap_reached_exactly():
+    p = judge([act(date(2022, 1, 1), 90, "course"), act(date(2022, 2, 1), 30, "collaboration")])
+    assert figures(p)["learning"] == (90, 90, 90) and figures(p)["collaboration"] == (30, 30, 30)
+    assert (p.earned_units, p.status) == (120, COMPLETE)
+    p = judge([act(date(2022, 1, 1), 95, "course"), act(date(2022, 2, 1), 4, "collaboration")])
+    assert figures(p)["learning"] == (95, 90, 90) and (p.earned_units, p.status) == (94, IN_PROGRESS)
+
+
+def test_a_fraction_of_a_non_round_requirement():
+    rule = Rule("professional", Decimal(75), categories=(
+        Category("independent", frozenset({"independent-study"}), max_fraction=Decimal("0.2")),))
+    p = judge([act(date(2022, 1, 1), 20, "independent-study")], rule)
+    assert figures(p)["independent"] == (20, 15, 15) and p.earned_units == 15
+
+
+def test_an_entry_counts_in_the_first_category_whose_tags_it_bears_and_untagged_entries_count_uncapped():
+    p = judge([act(date(2022, 1, 1), 10, "collaboration", "course"), act(date(2022, 1, 2), 200)])
+    assert figures(p)["learning"] == (10, 90, 10) and figures(p)["collaboration"] == (0, 30, 0)
+    assert p.uncategorized_units == 200 and p.earned_units == 210
+
+
+def test_min_categories_counts_categories_with_units_after_their_caps():
+    p = judge([act(date(2022, 1, 1), 150, "course")])  # one area only: 90 counted, and one area of two
+    assert (p.earned_units, p.status) == (90, IN_PROGRESS)
+    p = judge([act(date(2022, 1, 1), 150, "course"), act(date(2022, 1, 2), 10, "collaboration")])
+    assert (p.earned_units, p.status) == (100, COMPLETE)
+
+
+def test_the_micro_credential_cap_cuts_the_latest_earned_first_before_the_categories():
+    # 3 MCs of 15 hours (45) under a 40-hour cap: the latest loses 5, so the collaboration MC keeps 10
+    rule = Rule("professional", Decimal(100), max_microcredential_units=Decimal(40), categories=(
+        Category("learning", frozenset({"course"}), max_units=Decimal(90)),
+        Category("collaboration", frozenset({"collaboration"}), max_units=Decimal(30))))
+    entries = [mc(date(2022, 1, 1), "A", "course"), mc(date(2022, 3, 1), "C", "collaboration"),
+               mc(date(2022, 2, 1), "B", "course")]
+    p = judge(entries, rule)
+    assert figures(p)["learning"] == (30, 90, 30) and figures(p)["collaboration"] == (10, 30, 10)
+    assert p.microcredential_units_counted == 40 and p.earned_units == 40
+    # every micro-credential bears `microcredential`: under UTAH all three fall in "learning", the first
+    assert figures(judge(entries))["learning"] == (40, 90, 40)
+
+
+def test_a_national_board_certificate_completes_the_cycle_on_its_own_even_on_its_last_day():
+    p = judge([mc(date(2026, 6, 30), "NBPTS-NBC")], as_of=date(2026, 6, 30))
+    assert (p.status, p.satisfied_by) == (COMPLETE, "NBPTS-NBC")
+    before = judge([mc(date(2021, 6, 30), "NBPTS-NBC")])  # the day before the cycle: not inside it
+    assert (before.status, before.satisfied_by) != (COMPLETE, "NBPTS-NBC")
+
+
+def rule_doc(**fields):
+    return {"license": "professional", "required_units": 100, **fields}
+
+
+@pytest.mark.parametrize("fields,path", [
+    ({"categories": [{"name": "a", "tags": ["x"], "max_fraction": 1.5}]}, ("categories", 0, "max_fraction")),
+    ({"categories": [{"name": "a", "tags": ["x"]}, {"name": "b", "tags": ["x"]}]}, ("categories", 1, "tags")),
+    ({"categories": [{"name": "a", "tags": ["x"]}, {"name": "a", "tags": ["y"]}]}, ("categories", 1, "name")),
+    ({"categories": [{"name": "a", "tags": ["x"]}], "min_categories": 2}, ("min_categories",)),
+    ({"categories": [{"name": "a", "tags": []}]}, ("categories", 0, "tags")),
+])
+def test_category_mistakes_are_named_by_field(fields, path):
+    with pytest.raises(ValidationError) as caught:
+        RenewalSchema().load(rule_doc(**fields))
+    where = caught.value.messages
+    for key in path:
+        assert key in where, (path, caught.value.messages)
+        where = where[key]
+
+
+def test_a_max_fraction_of_exactly_one_and_a_reachable_category_load():
+    data = RenewalSchema().load(rule_doc(categories=[{"name": "a", "tags": ["x", "y"]},
+                                                     {"name": "b", "tags": ["y", "z"], "max_fraction": 1}],
+                                         min_categories=2, satisfied_by=["NBPTS-NBC"]))
+    assert [c["name"] for c in data["categories"]] == ["a", "b"] and data["min_categories"] == 2
