@@ -13,13 +13,14 @@ from .cycles import (
     season_cycle,
 )
 from .facts import ACTIVITY, MICROCREDENTIAL, Category, Entry, License, Minimum, Rate, RenewalRule, Renewed, Rulebook
+from .minimums import MinimumProgress
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
 from .units import NO_RATE, RateTable, Valued, Valuer
 
 __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Category", "CategoryProgress", "categorize",
-    "Entry", "License", "Minimum", "Rate", "RenewalRule", "Renewed",
+    "Entry", "License", "Minimum", "MinimumProgress", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "frozen_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",
     "LICENSE", "behind_pace", "current_cycles", "cycle_share", "due_soon", "latest_cycles", "next_cycle",

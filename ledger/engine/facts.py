@@ -61,8 +61,11 @@ class Rate:
 
 @dataclass(frozen=True, slots=True)
 class Minimum:
+    """Units (uncapped) from entries bearing `tag`, or with `count` a number of them."""
+
     tag: str
-    units: Decimal
+    units: Decimal | None = None
+    count: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ class RenewalRule:
     categories: tuple[Category, ...] = ()  # areas of learning with their caps, in order
     min_categories: int | None = None  # categories that must each count some units
     satisfied_by: frozenset[str] = frozenset()  # credentials that complete a cycle on their own
+    exclusive_minimums: bool = False  # a unit counts toward one minimum only (engine.minimums)
 
     def judges(self, cycle_end: date) -> bool:
         return ((self.cycles_ending_from is None or self.cycles_ending_from <= cycle_end)

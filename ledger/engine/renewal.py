@@ -9,6 +9,7 @@ from decimal import ROUND_UP, Decimal
 
 from .categories import CategoryProgress, categorize
 from .facts import MICROCREDENTIAL, License, RenewalRule, Renewed
+from .minimums import MinimumProgress, exclusive, shared
 from .units import ZERO, Valued
 from .years import SchoolYear, school_years, short_year_ended
 
@@ -19,21 +20,6 @@ IN_PROGRESS = "in_progress"
 # An average Gregorian month, for "units per month" pacing.
 DAYS_PER_MONTH = Decimal("30.436875")
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True)
-class MinimumProgress:
-    tag: str
-    required_units: Decimal
-    earned_units: Decimal
-
-    @property
-    def met(self) -> bool:
-        return self.earned_units >= self.required_units
-
-    @property
-    def remaining_units(self) -> Decimal:
-        return max(ZERO, self.required_units - self.earned_units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +97,7 @@ class _Tally:
         self.counted: list[Valued] = []
         self.mc = ZERO
         self.activity = ZERO
-        self.by_tag = {m.tag: ZERO for m in rule.minimums}
+        self.got = [ZERO] * len(rule.minimums)  # per minimum (shared): units, or entries for a count
         self.satisfied: str | None = None  # a credential of `satisfied_by`, once one counts
 
     def add(self, v: Valued) -> None:
@@ -122,8 +108,9 @@ class _Tally:
             self.mc += v.units
         else:
             self.activity += v.units
-        for tag in self.by_tag.keys() & v.entry.tags:
-            self.by_tag[tag] += v.units
+        for i, m in enumerate(self.rule.minimums):
+            if m.tag in v.entry.tags:
+                self.got[i] += v.units if m.count is None else 1
 
     @property
     def mc_counted(self) -> Decimal:
@@ -149,7 +136,10 @@ class _Tally:
         rule = self.rule
         if self.satisfied is not None:
             return True
-        if not all(self.by_tag[m.tag] >= m.units for m in rule.minimums):
+        if rule.exclusive_minimums and rule.minimums:
+            if not all(p.met for p in exclusive(self.counted, rule.minimums)):
+                return False
+        elif not all(got >= (m.units if m.count is None else m.count) for got, m in zip(self.got, rule.minimums)):
             return False
         if not rule.categories:
             return self.mc_counted + self.activity + self.carried >= rule.required_units
@@ -161,8 +151,8 @@ class _Tally:
     def copy(self) -> _Tally:
         other = _Tally(self.rule, self.carried)
         other.satisfied = self.satisfied
-        other.counted, other.mc, other.activity, other.by_tag = list(self.counted), self.mc, self.activity, \
-            dict(self.by_tag)
+        other.counted, other.mc, other.activity, other.got = list(self.counted), self.mc, self.activity, \
+            list(self.got)
         return other
 
 
@@ -210,7 +200,8 @@ def renewal_progress(
         else:
             grace_counted = set()  # lapsed at the end of grace: none of them count toward it
 
-    minimums = tuple(MinimumProgress(m.tag, m.units, tally.by_tag[m.tag]) for m in rule.minimums)
+    minimums = (exclusive if rule.exclusive_minimums else shared)(tally.counted, rule.minimums) \
+        if rule.minimums else ()
     categories, other = tally.categories()
     years = () if rule.annual_units is None else school_years(
         tally.counted, license.cycle_start, license.cycle_end, *rule.year_starts, rule.annual_units)

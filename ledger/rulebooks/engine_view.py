@@ -41,7 +41,8 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
             RenewalRule(
                 license=r["license"], required_units=r["required_units"],
                 max_microcredential_units=r["max_microcredential_units"],
-                minimums=tuple(Minimum(m["tag"], m["units"]) for m in r["minimums"]),
+                minimums=tuple(Minimum(m["tag"], m.get("units"), m.get("count")) for m in r["minimums"]),
+                exclusive_minimums=bool(r.get("exclusive_minimums")),
                 cite=r["cite"],
                 cycles_ending_from=r.get("cycles_ending_from"), cycles_ending_to=r.get("cycles_ending_to"),
                 cycle_years=r.get("cycle_years"), grace_days=r.get("grace_days") or 0,

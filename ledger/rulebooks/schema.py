@@ -47,7 +47,15 @@ class RateSchema(Schema):
 
 class MinimumSchema(Schema):
     tag = _code(50, required=True)
-    units = _units(minimum=0)
+    units = _units(required=False, minimum=0, load_default=None, allow_none=True)
+    count = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=1000),
+                           metadata={"description": "a number of entries bearing the tag, instead of units"})
+
+    @validates_schema
+    def _one(self, data, **_):
+        if (data.get("units") is None) == (data.get("count") is None):
+            raise ValidationError("give units or count, not both" if data.get("units") is not None
+                                  else "required: units, or count", "units")
 
 
 class CategorySchema(Schema):
@@ -62,7 +70,7 @@ class RenewalSchema(Schema):
     license = _code(50, required=True)
     required_units = _units()
     max_microcredential_units = _units(required=False, load_default=None, allow_none=True)
-    minimums = fields.List(fields.Nested(MinimumSchema), load_default=list)
+    minimums = fields.List(fields.Nested(MinimumSchema), load_default=list, validate=validate.Length(max=10))
     cite = fields.String(load_default="", validate=validate.Length(max=1000))
     cycles_ending_from = _date(load_default=None, allow_none=True)
     cycles_ending_to = _date(load_default=None, allow_none=True)
@@ -75,6 +83,8 @@ class RenewalSchema(Schema):
     min_categories = fields.Integer(load_default=None, allow_none=True, strict=True,
                                     validate=validate.Range(min=1, max=50))
     satisfied_by = fields.List(_code(), load_default=list, validate=validate.Length(max=100))
+    exclusive_minimums = fields.Boolean(load_default=False, metadata={
+        "description": "a unit of an entry counts toward one minimum only"})
     year_starts = fields.String(load_default="07-01", validate=validate.Regexp(
         r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", error="a month and day, MM-DD (07-01)"))
 

@@ -109,11 +109,21 @@ class StandingEntryOut(_Out):
     reason = fields.String(allow_none=True)
 
 
+class MinimumFedOut(_Out):
+    entry_id = fields.Integer()
+    units = fields.Float()
+
+
 class MinimumOut(_Out):
     tag = fields.String()
-    required_units = fields.Float()
-    earned_units = fields.Float()
+    required_units = fields.Float(allow_none=True, metadata={"description": "null for a minimum by count"})
+    earned_units = fields.Float(allow_none=True)
+    required_count = fields.Integer(allow_none=True, metadata={
+        "description": "a number of entries bearing the tag, instead of units"})
+    earned_count = fields.Integer(allow_none=True)
     met = fields.Boolean()
+    fed = fields.List(fields.Nested(MinimumFedOut), metadata={
+        "description": "with exclusive minimums: which entries fed this minimum, and how many of their units"})
 
 
 class PaceOut(_Out):

@@ -36,3 +36,17 @@ def test_the_answer_shows_each_category_and_what_completed_a_cycle_on_its_own(le
         {"name": "learning", "units": 50.0, "cap": 40.0, "counted": 40.0, "full": True},
         {"name": "collaboration", "units": 5.0, "cap": 30.0, "counted": 5.0, "full": False}]
     assert (r["earned_units"], r["status"], r["satisfied_by"]) == (45.0, "in_progress", None)
+
+
+def test_exclusive_minimums_over_the_api_name_the_entries_that_fed_each(ledger, client):
+    r = tn_with(client, ledger, exclusive_minimums=True, minimums=[
+        {"tag": "content", "units": 3}, {"tag": "literacy", "units": 3}, {"tag": "ethics", "count": 1}])
+    assert r.status_code == 201, r.json
+    e = ledger.educator("TN")
+    course = ledger.record(e, title="Course", hours=4, earned_on=date(2022, 1, 1), tags=["content", "literacy"])
+    [r] = client.get(f"/api/v1/educators/{e.id}/standing?as_of=2024-01-01", headers=ledger.headers()).json["renewal"]
+    assert [(m["tag"], m["earned_units"], m["earned_count"], m["met"]) for m in r["minimums"]] == [
+        ("content", 3.0, None, True), ("literacy", 1.0, None, False), ("ethics", None, 0, False)]
+    assert r["minimums"][0]["fed"] == [{"entry_id": course.id, "units": 3.0}]
+    bad = tn_with(client, ledger, minimums=[{"tag": "ethics", "count": 1, "units": 2}])
+    assert bad.status_code == 422 and "renewal[0].minimums[0].units" in bad.json["errors"], bad.json
