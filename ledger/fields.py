@@ -43,6 +43,18 @@ def day(**kw):
     return fields.Date(validate=DATES, metadata=metadata, **kw)
 
 
+# An http(s) URL with a dotted host name, as a pattern the document states and the server
+# enforces together with marshmallow's URL check (whatever matches it passes that check).
+HTTP_URL = (r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,}\.?(:[0-9]{1,5})?"
+            r"(/?|[/?#][^\s]+)$(?!\n)")
+
+
+def http_url(max_len: int, **kw):
+    return fields.Url(schemes={"http", "https"}, metadata={"pattern": HTTP_URL, **kw.pop("metadata", {})},
+                      validate=[validate.Length(max=max_len),
+                                validate.Regexp(HTTP_URL, error="an http(s) URL with a host name")], **kw)
+
+
 def code(max_len=80, **kw):
     return fields.String(validate=[validate.Length(min=1, max=max_len), CODE], **kw)
 

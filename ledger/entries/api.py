@@ -10,7 +10,7 @@ from ..access.principals import educator_in_scope
 from ..http.api import ID, blueprint, errors
 from ..models import Entry, db
 from . import service
-from .schemas import ENTRIES_OUT, ENTRY_OUT, EntryIn, VoidIn
+from .schemas import ENTRIES_OUT, ENTRY_IN_DOC, ENTRY_OUT, EntryIn, VoidIn
 
 bp = blueprint("entries", "Ledger entries and voids")
 
@@ -27,6 +27,7 @@ def list_entries(educator_id):
 
 @bp.post(f"/educators/<{ID}:educator_id>/entries")
 @bp.arguments(EntryIn)
+@bp.doc(**ENTRY_IN_DOC)
 @bp.response(201, ENTRY_OUT)
 @bp.alt_response(200, schema=ENTRY_OUT, description="this external_id was already recorded with the same content")
 @errors(400, 401, 403, 404, 409, 422)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import code, day, decimal, line
+from ..fields import code, day, decimal, http_url, line
 
 KINDS = ("microcredential", "activity")
 
@@ -18,8 +18,7 @@ class EntryIn(Schema):
     tags = fields.List(code(50), validate=validate.Length(max=50))
     earned_on = day(required=True)
     external_id = fields.String(validate=validate.Length(min=1, max=500))
-    evidence_url = fields.Url(validate=validate.Length(max=2000), schemes={"http", "https"},
-                              metadata={"pattern": "^https?://[^\\s]+$"})
+    evidence_url = http_url(2000)
 
     @validates_schema
     def _by_kind(self, data, **_):
@@ -38,6 +37,35 @@ class EntryIn(Schema):
                 errors["credential"] = ["only for a micro-credential"]
         if errors:
             raise ValidationError(errors)
+
+
+# The document states EntryIn's rules by kind as two shapes (JSON Schema's oneOf, told apart
+# by `kind`); EntryIn checks the same and names each field out of place.
+class _EntryDoc(Schema):
+    earned_on = EntryIn._declared_fields["earned_on"]
+    external_id = EntryIn._declared_fields["external_id"]
+    evidence_url = EntryIn._declared_fields["evidence_url"]
+
+
+class MicrocredentialEntryIn(_EntryDoc):
+    kind = fields.String(required=True, validate=validate.OneOf(["microcredential"]))
+    credential = code(required=True, metadata={"description": "catalog code"})
+
+
+class ActivityEntryIn(_EntryDoc):
+    kind = fields.String(required=True, validate=validate.OneOf(["activity"]))
+    title = line(300, required=True)
+    hours = decimal(0, 1000, min_inclusive=False, places=2, required=True,
+                    metadata={"description": "clock hours (0 < hours <= 1000)"})
+    tags = EntryIn._declared_fields["tags"]
+
+
+ENTRY_IN_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "oneOf": [MicrocredentialEntryIn, ActivityEntryIn],
+    "discriminator": {"propertyName": "kind", "mapping": {
+        "microcredential": "#/components/schemas/MicrocredentialEntryIn",
+        "activity": "#/components/schemas/ActivityEntryIn"}},
+}}}}}
 
 
 class VoidOut(Schema):

@@ -16,8 +16,9 @@ from werkzeug.routing import IntegerConverter
 
 from ..access.tokens import principal_for_token
 from ..errors import flatten
+from ..fields import EARLIEST, YEARS
 from ..models import MAX_ID, db
-from ..text import unstorable_text
+from ..text import printable, unstorable_text
 
 PREFIX = "/api/v1"
 ID = "id"  # see IdConverter: an id that cannot exist is a 404
@@ -161,10 +162,32 @@ def json_body(schema, description: str) -> dict:
                             "content": {"application/json": {"schema": schema}}}}
 
 
+# What the server refuses in any text, stated in the document as patterns, so that what a
+# client builds from it is taken: no NUL anywhere (require_json and the query check), and
+# in a line people read (a `printable` field) no control or text-direction character
+# (ledger/text.py; the same ranges).
+NO_NUL = "^[^\\x00]*$"
+# (`$(?!\\n)`: a regex `$` also matches before a last newline, which a name may not end with.)
+PRINTABLE = "^[^\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]*$(?!\\n)"
+
+
+def text_patterns(converter, field, ret, **_) -> dict:
+    """An apispec attribute function: a string field with no pattern of its own gets the
+    one the server enforces on every text; a date bounded like `fields.day` gets its years."""
+    if "pattern" in ret or "enum" in ret:
+        return {}
+    if isinstance(field, fields.Date) and ret.get("x-minimum") == EARLIEST.isoformat():
+        return {"pattern": YEARS}
+    if type(field) is fields.String:
+        return {"pattern": PRINTABLE if printable in field.validators else NO_NUL}
+    return {}
+
+
 def register(app, csrf, blueprints) -> Api:
     app.url_map.converters["id"] = IdConverter
     api = Api(app)
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    api.ma_plugin.converter.add_attribute_function(text_patterns)
     for bp in blueprints:
         api.register_blueprint(bp, url_prefix=PREFIX)
         csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site forgery to stop

@@ -23,6 +23,7 @@ MESSAGES = {
     405: ("Not allowed", "That page does not take this kind of request."),
     409: ("Conflict", "That conflicts with a record already there."),
     413: ("Too large", "That file is larger than this form takes (16 MiB)."),
+    414: ("Address too long", "That address is too long to be a page of the ledger."),
     422: ("Cannot do that", "Something in the request was not valid."),
     429: ("Too many attempts", "Too many attempts in a short time: wait a minute and try again."),
     500: ("Something went wrong", "The ledger could not answer. Nothing was changed; try again."),
@@ -81,7 +82,7 @@ def database_error(exc: DBAPIError):
 def _http_error(error: HTTPException):
     if is_api_request():
         return current_app.extensions["ledger_api"].handle_http_exception(error)
-    described = error.description if error.code in (403, 413, 422) and error.description != \
+    described = error.description if error.code in (403, 413, 414, 422) and error.description != \
         type(error).description else None
     return error_page(error.code or 500, described)
 

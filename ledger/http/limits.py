@@ -1,16 +1,22 @@
 """Request bodies are counted as they stream: one over MAX_CONTENT_LENGTH answers 413
-however it is sent. (With Content-Length, Werkzeug refuses it before reading; a body sent
-with `Transfer-Encoding: chunked` has no length, and Werkzeug would stop reading at the
-limit and hand the first part to the view as if it were the whole body.)"""
+however it is sent; a request target (path and query) over MAX_URL_LENGTH bytes answers
+414 through the app's one error path, JSON under /api/v1. (gunicorn's own 414 is an HTML
+page: run it with `--limit-request-line 8190`, its most, so that the app sees the request
+lines between its limit and that one, and answers them itself.)
+
+With Content-Length, Werkzeug refuses a body too large before reading it; a body sent with
+`Transfer-Encoding: chunked` has no length, and Werkzeug would stop reading at the limit
+and hand the first part to the view as if it were the whole body."""
 
 from __future__ import annotations
 
 import io
 
-from flask import abort, request
+from flask import abort, current_app, request
 
 TOO_LARGE = "ledger.body_too_large"
 CHUNK = 64 * 1024
+MAX_URL_LENGTH = 4094  # gunicorn's default limit for a whole request line
 
 
 class CountedBody:
@@ -46,6 +52,11 @@ class CountedBody:
 def refuse_too_large():
     if request.environ.get(TOO_LARGE):
         abort(413)
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or \
+        request.full_path.encode("utf-8", "surrogateescape").decode("latin-1")
+    if len(target) > current_app.config.get("MAX_URL_LENGTH", MAX_URL_LENGTH):
+        abort(414, f"the URL is longer than {current_app.config.get('MAX_URL_LENGTH', MAX_URL_LENGTH)} bytes")
 
 
 def init_app(app) -> None:

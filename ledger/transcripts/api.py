@@ -136,14 +136,18 @@ def verify(serial):
     return body, (200 if row is not None else 404)
 
 
+# A file of no bytes is no file: 400 (the document says so with minLength and the 400 answer).
+FILE = {"schema": {"type": "string", "format": "binary", "minLength": 1}}
+
+
 @public.post("/verify/<serial>")
 @public.doc(security=[], requestBody={
-    "required": True, "description": "a PDF file, to tell whether it is the one issued",
-                                      "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
+    "required": True, "description": "a PDF file (at least one byte), to tell whether it is the one issued",
+    "content": {"application/pdf": FILE, "application/octet-stream": FILE}})
 @public.response(200, FileCheckOut)
 @public.doc(responses={"404": {"description": "never issued: not valid",
                                "content": {"application/json": {"schema": FileCheckOut}}}})
+@public.alt_response(400, response="DEFAULT_ERROR", description="no file sent (an empty body)")
 @public.alt_response(413, response="DEFAULT_ERROR")
 def verify_file(serial):
     data = request.get_data(cache=False)

@@ -567,7 +567,7 @@ def test_a_verify_upload_without_a_body_is_refused(client):
 
 def test_the_document_states_the_constraints_and_statuses_the_server_enforces(client):
     doc = client.get("/api/v1/openapi.json").get_json()
-    entry = doc["components"]["schemas"]["EntryIn"]["properties"]
+    entry = doc["components"]["schemas"]["ActivityEntryIn"]["properties"]
     assert entry["earned_on"]["pattern"].startswith("^(19") and entry["hours"]["multipleOf"] == 0.01
     assert entry["hours"]["exclusiveMinimum"] is True and entry["evidence_url"]["pattern"].startswith("^https?://")
     paths = doc["paths"]

@@ -34,6 +34,7 @@ from .. import samples
 API = "/api/v1"
 HUGE = 99999999999999999999  # past any database integer
 LONG = "x" * 100_000
+IN_URL = "x" * 4_000  # a long value a URL can still carry (one over 4094 bytes is a 414: test_fuzz_document)
 
 WRITTEN = (Educator, License, Entry, Void, AuditEvent, RulebookVersion, State, District, Credential, Issuer)
 
@@ -291,7 +292,7 @@ BAD_STANDING_QUERIES = {
     "words": ("as_of=yesterday", ["as_of"]),
     "a state never loaded": ("state=ZZ", ["state"]),
     "a state that is not a code": ("state=Tennessee", ["state"]),
-    "a state of 100,000 characters": ("state=" + LONG, ["state"]),
+    "a state of 4,000 characters": ("state=" + IN_URL, ["state"]),
 }
 
 
@@ -312,7 +313,7 @@ BAD_LIST_QUERIES = {
     "page zero": ("page=0", ["page"]),
     "a page size of zero": ("page_size=0", ["page_size"]),
     "a page size past the most": ("page_size=100000", ["page_size"]),
-    "a search of 100,000 characters": ("q=" + LONG, ["q"]),
+    "a search of 4,000 characters": ("q=" + IN_URL, ["q"]),
     "a state that is not a code": ("state=Tennessee", ["state"]),
 }
 
@@ -349,7 +350,7 @@ def test_a_rulebook_for_a_state_that_cannot_exist_answers_404(client, admin, sta
 
 def test_an_unknown_path_under_the_api_answers_404_in_the_error_shape(client, admin):
     assert_rejected(client.get(f"{API}/no-such-thing", headers=admin), 404)
-    assert_rejected(client.get(f"{API}/rulebooks/{'Z' * 10_000}", headers=admin), 404)
+    assert_rejected(client.get(f"{API}/rulebooks/{'Z' * 4_000}", headers=admin), 404)
 
 
 def test_an_unsupported_method_answers_405_in_the_error_shape(client, session, admin, teacher):
