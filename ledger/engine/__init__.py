@@ -12,14 +12,27 @@ from .cycles import (
     next_cycle,
     season_cycle,
 )
-from .facts import ACTIVITY, MICROCREDENTIAL, Category, Entry, License, Minimum, Rate, RenewalRule, Renewed, Rulebook
+from .facts import (
+    ACTIVITY,
+    MICROCREDENTIAL,
+    Category,
+    Conversion,
+    Entry,
+    License,
+    Minimum,
+    Rate,
+    RenewalRule,
+    Renewed,
+    Rulebook,
+)
 from .minimums import MinimumProgress
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
-from .units import NO_RATE, RateTable, Valued, Valuer
+from .units import CLOCK_HOUR, NO_CONVERSION, NO_RATE, Conversions, RateTable, Valued, Valuer
 
 __all__ = [
-    "ACTIVITY", "MICROCREDENTIAL", "Category", "CategoryProgress", "categorize",
+    "ACTIVITY", "MICROCREDENTIAL", "Category", "Conversion", "Conversions", "CLOCK_HOUR", "NO_CONVERSION",
+    "CategoryProgress", "categorize",
     "Entry", "License", "Minimum", "MinimumProgress", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "frozen_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",

@@ -31,8 +31,9 @@ class Entry(NamedTuple):
     credential: str | None = None
     issuer: str | None = None
     tags: frozenset[str] = frozenset()
-    hours: Decimal | None = None
+    hours: Decimal | None = None  # an activity's amount, in `measure`
     title: str | None = None
+    measure: str | None = None  # None: clock hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,21 @@ class Rate:
         if self.issuer is not None:
             return 1
         return 0
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """What one of a measure (a CEU, a semester hour) is worth while in force (CONTRACT.md
+    section 2b, "Activity units")."""
+
+    measure: str
+    units: Decimal
+    effective_from: date
+    effective_to: date | None = None
+    cite: str = ""
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -159,6 +175,7 @@ class Rulebook:
     rates: tuple[Rate, ...] = ()
     renewal: tuple[RenewalRule, ...] = ()
     cite: str = ""
+    conversions: tuple[Conversion, ...] = ()       # activity units by measure
     pathways: tuple[RoleCard, ...] = ()            # the state's own role cards
     districts: tuple[DistrictRules, ...] = ()
     document: dict = field(default_factory=dict, compare=False, hash=False)

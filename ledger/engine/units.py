@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from .facts import ACTIVITY, Entry, Rate, Rulebook
+from .facts import ACTIVITY, Conversion, Entry, Rate, Rulebook
 
 ZERO = Decimal(0)
 NO_RATE = "no_rate"
+NO_CONVERSION = "no_conversion"
+CLOCK_HOUR = "clock_hour"
 
 
 class Valued(NamedTuple):
@@ -75,14 +77,37 @@ class RateTable:
         return found
 
 
+class Conversions:
+    """A rulebook's conversions by measure: for an amount earned on a day, the conversion
+    of its measure in force then (`effective_to` inclusive), the latest `effective_from`
+    among several. Memoised per (measure, day)."""
+
+    __slots__ = ("_by_measure", "_memo")
+
+    def __init__(self, conversions: tuple[Conversion, ...] | list[Conversion]):
+        self._by_measure: dict[str, list[Conversion]] = {}
+        for c in conversions:
+            self._by_measure.setdefault(c.measure, []).append(c)
+        for group in self._by_measure.values():
+            group.sort(key=lambda c: c.effective_from, reverse=True)
+        self._memo: dict[tuple[str, date], Conversion | None] = {}
+
+    def match(self, measure: str, on: date) -> Conversion | None:
+        key = (measure, on)
+        if key not in self._memo:
+            self._memo[key] = next((c for c in self._by_measure.get(measure, ()) if c.in_force(on)), None)
+        return self._memo[key]
+
+
 class Valuer:
     """Values entries under one rulebook."""
 
-    __slots__ = ("rulebook", "rates", "_activity_rule")
+    __slots__ = ("rulebook", "rates", "conversions", "_activity_rule")
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
         self.rates = RateTable(rulebook.rates)
+        self.conversions = Conversions(rulebook.conversions)
         self._activity_rule = (
             f"{rulebook.units_per_clock_hour} {rulebook.unit} per clock hour"
             + (f" ({rulebook.cite})" if rulebook.cite else "")
@@ -90,8 +115,15 @@ class Valuer:
 
     def value(self, entry: Entry) -> Valued:
         if entry.kind == ACTIVITY:
-            hours = entry.hours if entry.hours is not None else ZERO
-            return Valued(entry, hours * self.rulebook.units_per_clock_hour, self._activity_rule)
+            amount = entry.hours if entry.hours is not None else ZERO
+            measure = entry.measure or CLOCK_HOUR
+            conversion = self.conversions.match(measure, entry.earned_on) if self.rulebook.conversions else None
+            if conversion is not None:
+                return Valued(entry, amount * conversion.units,
+                              conversion.cite or f"{conversion.units} {self.rulebook.unit} per {measure}")
+            if measure == CLOCK_HOUR:
+                return Valued(entry, amount * self.rulebook.units_per_clock_hour, self._activity_rule)
+            return Valued(entry, ZERO, None, NO_CONVERSION)
         rate = self.rates.match(entry.credential, entry.issuer, entry.earned_on)
         if rate is None:
             return Valued(entry, ZERO, None, NO_RATE)

@@ -27,6 +27,10 @@ def record(educator_id):
     raw = {k: v.strip() for k, v in request.form.items() if k != "csrf_token" and v.strip()}
     if raw.get("kind") == "activity" and "tags" in raw:
         raw["tags"] = [t.strip() for t in raw["tags"].split(";") if t.strip()]
+    if raw.get("kind") == "activity" and raw.get("measure", "clock_hour") != "clock_hour":
+        raw["amount"] = raw.pop("hours", None)  # the amount field holds CEUs, semester hours...
+    elif raw.get("measure") == "clock_hour":
+        del raw["measure"]
     done, errors = attempt(lambda: service.record_entry(db.session, p, educator_id, ENTRY_IN.load(raw), clock.today()))
     if errors:
         return educator(educator_id, form_errors=errors, form=raw)

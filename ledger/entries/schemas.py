@@ -7,6 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..fields import code, day, decimal, http_url, line
 
 KINDS = ("microcredential", "activity")
+MEASURE = r"^[a-z][a-z0-9_]{0,39}$"
+MEASURE_ERROR = "a lower-case code such as ceu or semester_hour"
 
 
 class EntryIn(Schema):
@@ -14,7 +16,12 @@ class EntryIn(Schema):
     credential = code(metadata={"description": "catalog code; required for a micro-credential"})
     title = line(300, metadata={"description": "required for an activity"})
     hours = decimal(0, 1000, min_inclusive=False, places=2,
-                    metadata={"description": "clock hours, required for an activity (0 < hours <= 1000)"})
+                    metadata={"description": "clock hours: an activity gives hours, or amount and measure"})
+    amount = decimal(0, 1000, min_inclusive=False, places=2,
+                     metadata={"description": "an activity's amount in `measure` (instead of hours)"})
+    measure = fields.String(validate=validate.Regexp(MEASURE, error=MEASURE_ERROR), metadata={
+        "description": "clock_hour, ceu, semester_hour, quarter_hour, university_credit, state_credit, "
+                       "or a code the state's rulebook converts"})
     tags = fields.List(code(50), validate=validate.Length(max=50))
     earned_on = day(required=True)
     external_id = fields.String(validate=validate.Length(min=1, max=500))
@@ -26,13 +33,20 @@ class EntryIn(Schema):
         if data.get("kind") == "microcredential":
             if not data.get("credential"):
                 errors["credential"] = ["required for a micro-credential"]
-            for name in ("title", "hours", "tags"):
+            for name in ("title", "hours", "tags", "amount", "measure"):
                 if data.get(name) is not None:
                     errors[name] = ["only for an activity"]
         elif data.get("kind") == "activity":
-            for name in ("title", "hours"):
-                if data.get(name) is None:
-                    errors[name] = ["required for an activity"]
+            if data.get("title") is None:
+                errors["title"] = ["required for an activity"]
+            if data.get("hours") is not None and data.get("amount") is not None:
+                errors["amount"] = ["give hours or amount with its measure, not both"]
+            elif data.get("amount") is not None and data.get("measure") is None:
+                errors["measure"] = ["required with amount: what the amount is in (ceu, semester_hour...)"]
+            elif data.get("measure") is not None and data.get("amount") is None:
+                errors["amount"] = ["required with measure"]
+            elif data.get("hours") is None and data.get("amount") is None:
+                errors["hours"] = ["required for an activity (or amount and measure)"]
             if data.get("credential") is not None:
                 errors["credential"] = ["only for a micro-credential"]
         if errors:
@@ -60,11 +74,21 @@ class ActivityEntryIn(_EntryDoc):
     tags = EntryIn._declared_fields["tags"]
 
 
+class MeasuredActivityEntryIn(_EntryDoc):
+    """An activity whose amount is in a measure the state's rulebook converts."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(["activity"]))
+    title = line(300, required=True)
+    amount = decimal(0, 1000, min_inclusive=False, places=2, required=True,
+                     metadata={"description": "the amount in `measure` (0 < amount <= 1000)"})
+    measure = fields.String(required=True, validate=validate.Regexp(MEASURE, error=MEASURE_ERROR))
+    tags = EntryIn._declared_fields["tags"]
+
+
+# An activity is one of two shapes (hours, or amount and measure), so the document says
+# oneOf without a discriminator: `kind` alone does not tell the three apart.
 ENTRY_IN_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
-    "oneOf": [MicrocredentialEntryIn, ActivityEntryIn],
-    "discriminator": {"propertyName": "kind", "mapping": {
-        "microcredential": "#/components/schemas/MicrocredentialEntryIn",
-        "activity": "#/components/schemas/ActivityEntryIn"}},
+    "oneOf": [MicrocredentialEntryIn, ActivityEntryIn, MeasuredActivityEntryIn],
 }}}}}
 
 
@@ -80,7 +104,12 @@ class EntryOut(Schema):
     kind = fields.String()
     credential = fields.Function(lambda e: e.credential.code if e.credential else None, allow_none=True)
     title = fields.Function(lambda e: e.title if e.kind == "activity" else e.credential.title)
-    hours = fields.Float(allow_none=True)
+    hours = fields.Function(lambda e: None if e.hours is None or e.measure else float(e.hours), allow_none=True,
+                            metadata={"type": "number", "description": "clock hours (null for an amount in a measure)"})
+    amount = fields.Function(lambda e: None if e.hours is None else float(e.hours), allow_none=True,
+                             metadata={"type": "number", "description": "an activity's amount, in measure"})
+    measure = fields.Function(lambda e: None if e.kind != "activity" else e.measure or "clock_hour",
+                              allow_none=True, metadata={"type": "string"})
     tags = fields.Function(lambda e: list(e.credential.tags) if e.credential else list(e.tags or []))
     earned_on = fields.Date()
     external_id = fields.String(allow_none=True)

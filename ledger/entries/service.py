@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access import audit
 from ..access.principals import Principal, educator_in_scope
-from ..engine import MICROCREDENTIAL
+from ..engine import CLOCK_HOUR, MICROCREDENTIAL
 from ..errors import Conflict, Invalid, NotFound
 from ..models import MAX_ID, ActivityKey, Credential, Entry, Holding, Void, savepoint
 
@@ -35,16 +35,19 @@ def content_of(entry: Entry) -> tuple:
     """What makes two recordings of an external_id "the same"."""
     if entry.kind == MICROCREDENTIAL:
         return (entry.educator_id, entry.kind, entry.credential_id, entry.earned_on, entry.evidence_url)
-    return (entry.educator_id, entry.kind, entry.title, Decimal(entry.hours).normalize(),
+    return (entry.educator_id, entry.kind, entry.title, Decimal(entry.hours).normalize(), entry.measure,
             tuple(sorted(entry.tags or ())), entry.earned_on, entry.evidence_url)
 
 
-def activity_key(title: str, hours, tags, earned_on: date, evidence_url: str | None) -> str:
+def activity_key(title: str, hours, tags, earned_on: date, evidence_url: str | None, measure: str | None = None) -> str:
     """The digest of an activity's content: two activities of one educator with the same
-    key are the same activity recorded twice."""
+    key are the same activity recorded twice. `hours` is the amount, in `measure` (None:
+    clock hours, keyed as every activity was before measures: their keys stay valid)."""
     hours = Decimal(str(hours)).normalize()
-    text = json.dumps([title, f"{hours:f}", sorted(set(tags or ())), earned_on.isoformat(), evidence_url],
-                      ensure_ascii=False)
+    content = [title, f"{hours:f}", sorted(set(tags or ())), earned_on.isoformat(), evidence_url]
+    if measure is not None:
+        content.append(measure)
+    text = json.dumps(content, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -70,11 +73,16 @@ def record_entry(session, principal: Principal, educator_id: int, data: dict, to
         entry.credential_id = credential.id
         entry.tags = []
     else:
-        entry.title, entry.hours = data["title"], data["hours"]
+        entry.title = data["title"]
+        if data.get("amount") is not None:  # in a measure: clock hours are stored as such
+            entry.hours, measure = data["amount"], data["measure"]
+            entry.measure = None if measure == CLOCK_HOUR else measure
+        else:
+            entry.hours = data["hours"]
         entry.tags = sorted(set(data.get("tags") or []))
 
     key = None if entry.kind == MICROCREDENTIAL or entry.external_id else activity_key(
-        entry.title, entry.hours, entry.tags, entry.earned_on, entry.evidence_url)
+        entry.title, entry.hours, entry.tags, entry.earned_on, entry.evidence_url, entry.measure)
     existing = _same_external_id(session, entry) or _same_activity(session, entry.educator_id, key)
     if existing is not None:
         return existing, False

@@ -137,10 +137,10 @@ def _indexes(connection, report: Report) -> None:
         report.add(f"entries {id_}", "an active micro-credential with no holding: it could be recorded twice")
     keyed = connection.execute(
         select(ActivityKey, Entry.kind, Entry.educator_id.label("owner"), Entry.title, Entry.hours, Entry.tags,
-               Entry.earned_on, Entry.evidence_url, voided.label("voided"))
+               Entry.earned_on, Entry.evidence_url, Entry.measure, voided.label("voided"))
         .outerjoin(Entry, Entry.id == ActivityKey.entry_id))
     for k in keyed:
         if (k.kind != "activity" or k.voided or k.owner != k.educator_id
-                or activity_key(k.title, k.hours, k.tags, k.earned_on, k.evidence_url) != k.content_key):
+                or activity_key(k.title, k.hours, k.tags, k.earned_on, k.evidence_url, k.measure) != k.content_key):
             report.add(f"activity_keys (educator {k.educator_id}, entry {k.entry_id})",
                        "does not name an active activity of that educator with that content")

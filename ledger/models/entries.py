@@ -45,7 +45,8 @@ class Entry(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
-    hours: Mapped[Decimal | None] = mapped_column(Units)
+    hours: Mapped[Decimal | None] = mapped_column(Units)  # an activity's amount, in `measure`
+    measure: Mapped[str | None] = mapped_column(String(40))  # NULL: clock hours (section 2b, "Activity units")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     earned_on: Mapped[date] = mapped_column(Date)
     external_id: Mapped[str | None] = mapped_column(String(500), unique=True)

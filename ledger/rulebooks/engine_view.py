@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pathways
 
-from ..engine import Category, Minimum, Rate, RenewalRule, Rulebook
+from ..engine import Category, Conversion, Minimum, Rate, RenewalRule, Rulebook
 from ..models import RulebookVersion
 from .schema import rulebook_schema
 
@@ -36,6 +36,10 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
                 issuer=r["issuer"], credential=r["credential"], cite=r["cite"],
             )
             for r in data["exchange_rates"]
+        ),
+        conversions=tuple(
+            Conversion(c["measure"], c["units"], c["effective_from"], c.get("effective_to"), c.get("cite") or "")
+            for c in data.get("conversions") or ()
         ),
         renewal=tuple(
             RenewalRule(

@@ -45,6 +45,20 @@ class RateSchema(Schema):
             raise ValidationError("is before effective_from", "effective_to")
 
 
+class ConversionSchema(Schema):
+    measure = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]{0,39}$", error="a lower-case code such as ceu or semester_hour"))
+    units = _units()
+    effective_from = _date(required=True)
+    effective_to = _date(load_default=None, allow_none=True)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+
+    @validates_schema
+    def _order(self, data, **_):
+        if data.get("effective_to") and data["effective_to"] < data["effective_from"]:
+            raise ValidationError("is before effective_from", "effective_to")
+
+
 class MinimumSchema(Schema):
     tag = _code(50, required=True)
     units = _units(required=False, minimum=0, load_default=None, allow_none=True)
@@ -272,6 +286,8 @@ class RulebookSchema(Schema):
     units_per_clock_hour = decimal(0, 1000, required=True)
     cite = fields.String(load_default="", validate=validate.Length(max=1000))
     exchange_rates = fields.List(fields.Nested(RateSchema), load_default=list)
+    conversions = fields.List(fields.Nested(ConversionSchema), load_default=list,
+                              validate=validate.Length(max=1000))
     renewal = fields.List(fields.Nested(RenewalSchema), load_default=list)
     pathways = fields.List(fields.Nested(PathwaySchema), load_default=list)
     districts = fields.List(fields.Nested(DistrictSchema), load_default=list)
@@ -283,6 +299,12 @@ class RulebookSchema(Schema):
             errors.setdefault("exchange_rates", {})[i] = {
                 "effective_from": [f"same match and effective_from as exchange_rates[{j}]"]
             }
+        first: dict[tuple, int] = {}
+        for i, c in enumerate(data.get("conversions") or []):
+            j = first.setdefault((c["measure"], c["effective_from"]), i)
+            if j != i:
+                errors.setdefault("conversions", {})[i] = {"effective_from": [
+                    f"the same measure and effective_from as conversions[{j}]"]}
         for i, j in _overlapping_rules(data.get("renewal") or []):
             errors.setdefault("renewal", {})[i] = {"cycles_ending_from": [
                 f"judges some of the same {data['renewal'][i]['license']!r} cycles as renewal[{j}]: "

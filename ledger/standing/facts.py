@@ -18,7 +18,7 @@ _ENTRY_COLUMNS = (
     Entry.educator_id, Entry.id, Entry.kind, Entry.earned_on, Entry.credential_id,
     # Only activities carry their own tags: decoding JSON on every row is the report's
     # largest cost, so micro-credentials take theirs from the catalog map instead.
-    case((Entry.kind == "activity", Entry.tags), else_=None), Entry.hours, Entry.title,
+    case((Entry.kind == "activity", Entry.tags), else_=None), Entry.hours, Entry.title, Entry.measure,
 )
 
 
@@ -42,11 +42,12 @@ def credential_map(session, ids=None) -> dict[int, tuple[str, str, frozenset[str
 
 
 def _fact(row, credentials) -> engine.Entry:
-    _, id_, kind, earned_on, credential_id, etags, hours, title = row
+    _, id_, kind, earned_on, credential_id, etags, hours, title, measure = row
     if credential_id is not None:
         code, issuer, tags = credentials[credential_id]
         return engine.Entry(id=id_, kind=kind, earned_on=earned_on, credential=code, issuer=issuer, tags=tags)
-    return engine.Entry(id=id_, kind=kind, earned_on=earned_on, tags=frozenset(etags or ()), hours=hours, title=title)
+    return engine.Entry(id=id_, kind=kind, earned_on=earned_on, tags=frozenset(etags or ()), hours=hours, title=title,
+                        measure=measure)
 
 
 def entry_facts(session, educator_id: int) -> list[engine.Entry]:

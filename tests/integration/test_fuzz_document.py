@@ -42,14 +42,15 @@ def test_an_empty_verify_upload_is_a_documented_400(client):
     assert r.status_code == 400 and r.mimetype == "application/json"
 
 
-def test_an_entry_is_documented_as_one_of_two_shapes_by_kind(client):
+def test_an_entry_is_documented_as_one_of_three_shapes(client):
     doc = _doc(client)
     body = doc["paths"][f"{API}/educators/{{educator_id}}/entries"]["post"]["requestBody"]
     schema = body["content"]["application/json"]["schema"]
-    assert schema["discriminator"]["propertyName"] == "kind" and len(schema["oneOf"]) == 2
+    assert len(schema["oneOf"]) == 3  # a micro-credential; an activity in hours; one in a measure
     shapes = doc["components"]["schemas"]
     assert {"credential", "kind", "earned_on"} <= set(shapes["MicrocredentialEntryIn"]["required"])
     assert {"title", "hours", "kind", "earned_on"} <= set(shapes["ActivityEntryIn"]["required"])
+    assert {"title", "amount", "measure", "kind", "earned_on"} <= set(shapes["MeasuredActivityEntryIn"]["required"])
     assert "title" not in shapes["MicrocredentialEntryIn"]["properties"]
 
 
