@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -13,7 +14,8 @@ from ..engine import ACTIVITY, MICROCREDENTIAL
 from .rows import Row, check_text, check_url, finish, parse_date, parse_hours
 
 REQUIRED = ("license_number", "state", "earned_on")
-OPTIONAL = ("credential", "title", "hours", "kind", "tags", "external_id", "evidence_url")
+OPTIONAL = ("credential", "title", "hours", "amount", "measure", "kind", "tags", "external_id", "evidence_url")
+MEASURE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KNOWN = REQUIRED + OPTIONAL
 MAX_FIELD = 10_000
 
@@ -49,8 +51,9 @@ def read_header(header: list[str] | None) -> list[str]:
     for name in REQUIRED:
         if name not in seen:
             errors.append((name, f"the {name!r} column is missing"))
-    if "credential" not in seen and not {"title", "hours"} <= seen:
-        errors.append(("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns"))
+    if "credential" not in seen and not ({"title", "hours"} <= seen or {"title", "amount", "measure"} <= seen):
+        errors.append(("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns "
+                                     "(or 'title', 'amount' and 'measure')"))
     if errors:
         raise HeaderError(errors)
     return names
@@ -125,6 +128,7 @@ def _row(row: Row, cells: dict[str, str], today: date) -> Row:
         row.hours, problem = parse_hours(hours)
         if problem:
             row.error("hours", problem)
+    _amount(row, (cells.get("amount") or "").strip(), (cells.get("measure") or "").strip().lower(), bool(hours))
     tags = cells.get("tags") or ""
     row.tags = sorted({t.strip().lower() for t in tags.split(";") if t.strip()})
     if any(len(t) > 50 for t in row.tags):
@@ -137,6 +141,26 @@ def _row(row: Row, cells: dict[str, str], today: date) -> Row:
     kind = row.kind or (MICROCREDENTIAL if row.credential else ACTIVITY)
     if kind == ACTIVITY and row.credential:
         row.error("credential", "an activity has no credential (use title and hours)")
-    if kind == MICROCREDENTIAL and (row.title or row.hours is not None):
+    if kind == MICROCREDENTIAL and (row.title or row.hours is not None or row.measure):
         row.error("title", "a micro-credential takes its title from the catalog: leave title and hours empty")
     return finish(row)
+
+
+def _amount(row: Row, amount: str, measure: str, has_hours: bool) -> None:
+    """An activity's `amount` in a `measure` (CONTRACT.md section 2b): in place of hours,
+    never beside them; `clock_hour` is hours."""
+    if not amount and not measure:
+        return
+    if amount and has_hours:
+        row.error("amount", "give hours or amount with its measure, not both")
+    elif amount and not measure:
+        row.error("measure", "is required with amount: what the amount is in (ceu, semester_hour...)")
+    elif measure and not amount:
+        row.error("amount", "is required with measure")
+    elif not MEASURE.match(measure):
+        row.error("measure", f"{measure[:40]!r} is not a measure code (ceu, semester_hour, ...)")
+    else:
+        row.hours, problem = parse_hours(amount)
+        if problem:
+            row.error("amount", problem.replace("hours", "units of the measure"))
+        row.measure = None if measure == "clock_hour" else measure

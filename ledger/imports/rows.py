@@ -38,7 +38,8 @@ class Row:
     credential: str | None = None
     badge: Badge | None = None
     title: str | None = None
-    hours: Decimal | None = None
+    hours: Decimal | None = None  # an activity's amount, in `measure`
+    measure: str | None = None  # None: clock hours
     tags: list[str] = field(default_factory=list)
     earned_on: date | None = None
     external_id: str | None = None
@@ -121,6 +122,6 @@ def finish(row: Row) -> Row:
     elif row.kind == ACTIVITY:
         if not row.title:
             row.error("title", "is required for an activity")
-        if row.hours is None and not any(f == "hours" for f, _ in row.errors):
-            row.error("hours", "is required for an activity")
+        if row.hours is None and not any(f in ("hours", "amount", "measure") for f, _ in row.errors):
+            row.error("hours", "is required for an activity (or amount and measure)")
     return row

@@ -113,11 +113,12 @@ def run_import(session, principal: Principal, open_rows: Callable[[], Iterator[R
     raise AssertionError("unreachable")
 
 
-def _content(educator_id, kind, credential_id, title, hours, tags, earned_on, evidence_url) -> tuple:
+def _content(educator_id, kind, credential_id, title, hours, tags, earned_on, evidence_url, measure) -> tuple:
     """What makes two recordings of an external_id "the same" (as `entries.content_of`)."""
     if kind == MICROCREDENTIAL:
         return (educator_id, kind, credential_id, earned_on, evidence_url)
-    return (educator_id, kind, title, Decimal(hours).normalize(), tuple(sorted(tags or ())), earned_on, evidence_url)
+    return (educator_id, kind, title, Decimal(hours).normalize(), measure, tuple(sorted(tags or ())), earned_on,
+            evidence_url)
 
 
 class _Import:
@@ -186,7 +187,7 @@ class _Import:
         new_entries = []
         for r in ok:
             content = _content(r.educator_id, r.kind, r.credential_id, r.title, r.hours, r.tags, r.earned_on,
-                               r.evidence_url)
+                               r.evidence_url, r.measure)
             if r.kind != MICROCREDENTIAL and not r.external_id:
                 # No id to go by: the same activity (educator, title, hours, tags, day and
                 # evidence) already recorded, or earlier in this file, is a duplicate, so
@@ -330,7 +331,7 @@ class _Import:
         rows = self.session.execute(
             select(Entry.external_id, Entry.educator_id.in_(select(Educator.id).where(self.scope)), Entry.id,
                    Entry.educator_id, Entry.kind, Entry.credential_id, Entry.title, Entry.hours, Entry.tags,
-                   Entry.earned_on, Entry.evidence_url)
+                   Entry.earned_on, Entry.evidence_url, Entry.measure)
             .where(Entry.external_id.in_(set(ids)))
         )
         return {ext: (id_ if visible else None, _content(*rest)) for ext, visible, id_, *rest in rows}
@@ -342,7 +343,7 @@ class _Import:
             return set()
         found = self.session.execute(
             select(Entry.educator_id, Entry.kind, Entry.credential_id, Entry.title, Entry.hours, Entry.tags,
-                   Entry.earned_on, Entry.evidence_url)
+                   Entry.earned_on, Entry.evidence_url, Entry.measure)
             .where(Entry.kind != MICROCREDENTIAL, Entry.educator_id.in_({r.educator_id for r in rows}),
                    Entry.earned_on.in_({r.earned_on for r in rows}))
         )

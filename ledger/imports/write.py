@@ -24,7 +24,7 @@ def write_entries(session, actor: str, rows: list[Row]) -> None:
         ids = _insert(session, actor, rows)
     track(session, "entries", ids)  # written without the ORM: linked at the commit
     keys = [{"educator_id": r.educator_id, "entry_id": id_,
-             "content_key": activity_key(r.title, r.hours, r.tags, r.earned_on, r.evidence_url)}
+             "content_key": activity_key(r.title, r.hours, r.tags, r.earned_on, r.evidence_url, r.measure)}
             for r, id_ in zip(rows, ids) if r.kind != MICROCREDENTIAL and not r.external_id]
     if keys:
         session.execute(insert(ActivityKey), keys)
@@ -35,6 +35,7 @@ def _insert(session, actor: str, rows: list[Row]) -> list[int]:
         "educator_id": r.educator_id, "kind": r.kind, "credential_id": r.credential_id,
         "title": r.title if r.kind != MICROCREDENTIAL else None,
         "hours": r.hours if r.kind != MICROCREDENTIAL else None,
+        "measure": r.measure if r.kind != MICROCREDENTIAL else None,
         "tags": r.tags if r.kind != MICROCREDENTIAL else [], "earned_on": r.earned_on,
         "external_id": r.external_id, "evidence_url": r.evidence_url, "recorded_by": actor,
     } for r in rows]
@@ -75,14 +76,14 @@ def _copy_rows(raw, actor: str, rows: list[Row]) -> list[int]:
                     (len(rows),))
         ids = [i for (i,) in cur]
         with cur.copy("COPY entries (id, educator_id, kind, credential_id, title, hours, tags, earned_on, "
-                      "external_id, evidence_url, recorded_by, recorded_at) FROM STDIN") as cp:
+                      "external_id, evidence_url, recorded_by, recorded_at, measure) FROM STDIN") as cp:
             for r, id_ in zip(rows, ids):
                 if r.kind == MICROCREDENTIAL:
                     cp.write_row((id_, r.educator_id, r.kind, r.credential_id, None, None, "[]", r.earned_on,
-                                  r.external_id, r.evidence_url, actor, now))
+                                  r.external_id, r.evidence_url, actor, now, None))
                 else:
                     cp.write_row((id_, r.educator_id, r.kind, None, r.title, r.hours, json.dumps(r.tags),
-                                  r.earned_on, r.external_id, r.evidence_url, actor, now))
+                                  r.earned_on, r.external_id, r.evidence_url, actor, now, r.measure))
         with cur.copy("COPY holdings (educator_id, credential_id, entry_id) FROM STDIN") as cp:
             for r, id_ in zip(rows, ids):
                 if r.kind == MICROCREDENTIAL:

@@ -540,7 +540,8 @@ BAD_FILES = {
     ),
     "neither credential nor title and hours": (
         "license_number,state,earned_on,title\nTN-1001,TN,2023-03-01,Workshop\n",
-        [("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns")],
+        [("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns "
+                        "(or 'title', 'amount' and 'measure')")],
     ),
     "semicolons between columns": (
         "license_number;state;earned_on;credential\nTN-1001;TN;2023-03-01;DP-FA-01\n",
@@ -550,7 +551,8 @@ BAD_FILES = {
     "one column": (
         "license_number\nTN-1001\n",
         [("state", "the 'state' column is missing"), ("earned_on", "the 'earned_on' column is missing"),
-         ("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns")],
+         ("credential", "the file needs a 'credential' column, or 'title' and 'hours' columns "
+                        "(or 'title', 'amount' and 'measure')")],
     ),
     "an empty file": (b"", [("file", "the file is empty: it needs a header row and at least one row")]),
     "a header and no rows": (HEADER + "\n", [("file", "the file has a header but no rows")]),
@@ -693,3 +695,22 @@ def test_a_killed_import_leaves_all_of_it_or_none_of_it_and_a_usable_database(
     r = post_csv(client, admin, csv_of(f"{LICENSE},TN,2023-03-01,DP-FA-01,,,,after-kill"))
     assert (r.status_code, r.json["accepted"]) == (200, 1)
     assert count(Entry) in (before + 1, before + rows + 1)
+
+
+def test_a_csv_activity_in_a_measure_is_recorded_once_and_bad_measures_are_named(client, admin, teacher):
+    """CONTRACT.md section 2b: `amount` and `measure` in place of `hours`."""
+    header = "license_number,state,earned_on,title,hours,amount,measure"
+    body = csv_of(f"{LICENSE},TN,2023-03-01,Graduate course,,1.5,CEU",
+                  f"{LICENSE},TN,2023-03-01,Graduate course,1.5,,",        # the same amount in hours: another
+                  f"{LICENSE},TN,2023-03-02,Workshop,,3,clock_hour", header=header)
+    first = post_csv(client, admin, body)
+    assert (first.status_code, first.json["accepted"], first.json["errors"]) == (200, 3, []), first.json
+    got = sorted(((e.title, float(e.hours), e.measure) for e in entries()), key=lambda t: (t[0], t[2] or ""))
+    assert got == [("Graduate course", 1.5, None), ("Graduate course", 1.5, "ceu"), ("Workshop", 3.0, None)]
+    again = post_csv(client, admin, body)
+    assert (again.json["accepted"], again.json["duplicates"]) == (0, 3)
+    bad = post_csv(client, admin, csv_of(f"{LICENSE},TN,2023-03-05,Course,2,1,ceu",
+                                         f"{LICENSE},TN,2023-03-05,Course,,1,",
+                                         f"{LICENSE},TN,2023-03-05,Course,,1,c e u", header=header))
+    assert bad.status_code == 422
+    assert [(e["row"], e["field"]) for e in bad.json["errors"]] == [(1, "amount"), (2, "measure"), (3, "measure")]
