@@ -30,6 +30,7 @@ PERMISSIONS = {
     "import": WRITERS,
     "load_rulebook": {ADMIN, STATE_OFFICE},
     "load_catalog": {ADMIN, STATE_OFFICE},
+    "review_credential": {ADMIN, STATE_OFFICE},
 }
 
 

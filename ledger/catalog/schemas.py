@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..fields import CODE, decimal, line
 
@@ -35,6 +35,23 @@ class CatalogSchema(Schema):
 catalog_schema = CatalogSchema()
 
 
+class ReviewIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approved", "rejected"]))
+    reason = line(1000, metadata={"description": "required for a rejection: why the badge is not genuine"})
+
+    @validates_schema
+    def _reason(self, data, **_):
+        if data.get("decision") == "rejected" and not (data.get("reason") or "").strip():
+            raise ValidationError("required for a rejection", "reason")
+
+
+class ReviewOut(Schema):
+    decision = fields.String()
+    reason = fields.String(allow_none=True)
+    actor = fields.String()
+    at = fields.DateTime()
+
+
 class CredentialOut(Schema):
     code = fields.String()
     title = fields.String()
@@ -42,7 +59,14 @@ class CredentialOut(Schema):
     tags = fields.List(fields.String())
     estimated_hours = fields.Float(allow_none=True)
     badge_id = fields.String(allow_none=True)
-    reviewed = fields.Boolean()
+    reviewed = fields.Boolean(metadata={"description": "approved: it counts"})
+    review_status = fields.String(metadata={"enum": ["approved", "pending", "rejected"]})
+
+
+class ReviewedOut(Schema):
+    credential = fields.Nested(CredentialOut)
+    review = fields.Nested(ReviewOut, metadata={"description": "the review just made"})
+    entries = fields.Integer(metadata={"description": "active entries of this credential: what the review changed"})
 
 
 class CatalogLoadOut(Schema):
@@ -52,4 +76,6 @@ class CatalogLoadOut(Schema):
 
 
 CREDENTIALS_OUT = CredentialOut(many=True)
+REVIEW_IN = ReviewIn()
+REVIEWED_OUT = ReviewedOut()
 CATALOG_LOAD_OUT = CatalogLoadOut()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from ..access import audit
 from ..access.principals import Principal
-from ..errors import Invalid, flatten
+from ..errors import Invalid, NotFound, flatten
 from ..fields import jsonable
-from ..models import Credential, Issuer
+from ..models import Credential, CredentialReview, Entry, Issuer, Void, lock_for_write
 from ..rulebooks.service import refuse_unstorable
 from .schemas import catalog_schema
 
@@ -72,7 +72,7 @@ def load_catalog(session, principal: Principal, raw) -> dict:
         row.tags = sorted(set(c["tags"]))
         row.estimated_hours = c["estimated_hours"]
         row.badge_id = c["badge_id"]
-        row.reviewed = True
+        row.reviewed = not row.rejected  # loaded through the catalog: reviewed, unless a review rejected it
     session.flush()
     summary = {"issuers": len(data["issuers"]), "credentials_created": created, "credentials_updated": updated}
     audit.record(session, principal.actor, "load_catalog", "catalog", "catalog", summary)
@@ -85,3 +85,39 @@ def _unique(errors, items, name, key):
         if item[key] in seen:
             errors[f"{name}[{i}].{key}"] = [f"repeats {name}[{seen[item[key]]}]"]
         seen.setdefault(item[key], i)
+
+
+def review_credential(session, principal: Principal, code: str, data: dict) -> tuple[Credential, CredentialReview, int]:
+    """Approve or reject a credential (CONTRACT.md section 3): approved, it counts for every
+    entry of it, whenever earned; rejected or never reviewed, for nothing. A later review
+    replaces an earlier one; both are kept. (credential, the review, its active entries)."""
+    principal.require("review_credential")
+    credential = session.scalar(select(Credential).where(Credential.code == code))
+    if credential is None:
+        raise NotFound(f"credential {code!r} not found")
+    lock_for_write(session, Credential, credential.id)  # two reviews at once: one after the other
+    review = CredentialReview(credential_id=credential.id, decision=data["decision"],
+                              reason=(data.get("reason") or "").strip() or None, actor=principal.actor)
+    session.add(review)
+    credential.reviewed = data["decision"] == "approved"
+    credential.rejected = not credential.reviewed
+    entries = active_entries(session, credential.id)
+    session.flush()
+    audit.record(session, principal.actor, "review_credential", "credential", credential.code,
+                 {"decision": review.decision, "reason": review.reason, "entries": entries})
+    return credential, review, entries
+
+
+def active_entries(session, credential_id: int) -> int:
+    return session.scalar(select(func.count(Entry.id)).where(
+        Entry.credential_id == credential_id, ~exists().where(Void.entry_id == Entry.id))) or 0
+
+
+def reviews_of(session, credential_ids) -> dict[int, list[CredentialReview]]:
+    """Each credential's reviews, the latest first."""
+    out: dict[int, list[CredentialReview]] = {}
+    if credential_ids:
+        for r in session.scalars(select(CredentialReview).where(CredentialReview.credential_id.in_(credential_ids))
+                                 .order_by(CredentialReview.id.desc())):
+            out.setdefault(r.credential_id, []).append(r)
+    return out

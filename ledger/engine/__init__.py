@@ -28,10 +28,11 @@ from .facts import (
 from .minimums import MinimumProgress
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
-from .units import CLOCK_HOUR, NO_CONVERSION, NO_RATE, Conversions, RateTable, Valued, Valuer
+from .units import CLOCK_HOUR, NO_CONVERSION, NO_RATE, NOT_REVIEWED, REJECTED, Conversions, RateTable, Valued, Valuer
 
 __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Category", "Conversion", "Conversions", "CLOCK_HOUR", "NO_CONVERSION",
+    "NOT_REVIEWED", "REJECTED",
     "CategoryProgress", "categorize",
     "Entry", "License", "Minimum", "MinimumProgress", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",

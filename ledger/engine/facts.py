@@ -34,6 +34,7 @@ class Entry(NamedTuple):
     hours: Decimal | None = None  # an activity's amount, in `measure`
     title: str | None = None
     measure: str | None = None  # None: clock hours
+    review: str | None = None  # a micro-credential not approved: not_reviewed or rejected (it counts for nothing)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,9 @@ def standing(
     read many educators under one rulebook; `pathways=False` reads renewal only."""
     valuer = valuer or Valuer(rulebook)
     valued = [valuer.value(e) for e in sorted(entries, key=_entry_order) if e.earned_on <= as_of]
+    # a credential not approved counts for nothing: listed with 0 units, in no cycle or card
+    countable = valued if all(v.entry.review is None for v in valued) else [v for v in valued
+                                                                              if v.entry.review is None]
     progress = []
     before: dict[str, RenewalProgress] = {}  # per license type: its previous cycle's progress
     first: dict[str, tuple[int, int]] = {}  # per license type: (its license's id, cycles so far)
@@ -59,9 +62,9 @@ def standing(
             carried = prev.carry_out_units if back_to_back else ZERO
             place = {"license_id": license_id, "cycle_number": number + 1}
             if lic.renewed is not None and as_of >= lic.renewed.renewed_on:
-                p = frozen_progress(valued, lic, rule, as_of, carried, **place)
+                p = frozen_progress(countable, lic, rule, as_of, carried, **place)
             else:
-                p = renewal_progress(valued, lic, rule, as_of, rulebook.version, spent, carried, **place)
+                p = renewal_progress(countable, lic, rule, as_of, rulebook.version, spent, carried, **place)
             before[lic.type] = p
             progress.append(p)
     if not pathways:
@@ -69,7 +72,7 @@ def standing(
     rules = rulebook.district(district)
     cards = rulebook.pathways + (rules.pathways if rules is not None else ())
     evaluator = evaluator or PathwayEvaluator(cards)
-    mcs = [v.entry for v in valued if v.entry.credential is not None]  # earned by as_of
+    mcs = [v.entry for v in countable if v.entry.credential is not None]  # earned by as_of
     results = evaluator.evaluate_all(cards, mcs, as_of, microcredentials_by_as_of=True)
     pay = salary(rules, mcs, results, as_of) if rules is not None else None
     return Standing(rulebook, as_of, tuple(valued), tuple(progress), results, pay)

@@ -12,6 +12,8 @@ from .facts import ACTIVITY, Conversion, Entry, Rate, Rulebook
 ZERO = Decimal(0)
 NO_RATE = "no_rate"
 NO_CONVERSION = "no_conversion"
+NOT_REVIEWED = "not_reviewed"  # a badge imported into the catalog, not yet approved (CONTRACT.md section 3)
+REJECTED = "rejected"
 CLOCK_HOUR = "clock_hour"
 
 
@@ -124,6 +126,8 @@ class Valuer:
             if measure == CLOCK_HOUR:
                 return Valued(entry, amount * self.rulebook.units_per_clock_hour, self._activity_rule)
             return Valued(entry, ZERO, None, NO_CONVERSION)
+        if entry.review is not None:  # not approved: no units under any rate, before no_rate
+            return Valued(entry, ZERO, None, entry.review)
         rate = self.rates.match(entry.credential, entry.issuer, entry.earned_on)
         if rate is None:
             return Valued(entry, ZERO, None, NO_RATE)

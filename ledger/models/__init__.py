@@ -25,11 +25,12 @@ from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
 from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
 from .people import District, Educator, Employment, License, LicenseEvent, State
-from .rules import Credential, Issuer, RulebookVersion
+from .rules import Credential, CredentialReview, Issuer, RulebookVersion
 
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "AuditEvent", "Base",
-    "CHAINED_TABLES", "ChainLink", "Credential", "District", "Educator", "Employment", "Entry", "Holding",
+    "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
+    "Holding",
     "Issuer", "License", "LicenseEvent", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State", "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
     "utcnow",

@@ -64,7 +64,7 @@ def lock_for_write(session, model, id_: int) -> None:
 # 0002, 0003, 0007, 0008, 0009), the application's role may only SELECT and INSERT them, and each
 # row is a link of the chain (ledger/integrity), which is history itself.
 CHAINED_TABLES = ("rulebook_versions", "licenses", "license_events", "entries", "voids", "salary_runs",
-                  "salary_run_rows", "transcripts", "transcript_revocations", "audit_events")
+                  "salary_run_rows", "transcripts", "transcript_revocations", "audit_events", "credential_reviews")
 HISTORY_TABLES = (*CHAINED_TABLES, "chain_links")
 
 Units = Numeric(10, 2)

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,7 +52,28 @@ class Credential(db.Model):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     estimated_hours: Mapped[Decimal | None] = mapped_column(Units)
     badge_id: Mapped[str | None] = mapped_column(String(500), unique=True)
-    reviewed: Mapped[bool] = mapped_column(Boolean, default=True)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=True)  # approved: it counts
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # by its latest review
     issuer: Mapped[Issuer] = relationship(lazy="joined")
+
+    @property
+    def review_status(self) -> str:
+        """approved (it counts), pending (imported, not yet reviewed) or rejected."""
+        return "approved" if self.reviewed else "rejected" if self.rejected else "pending"
+
+
+class CredentialReview(db.Model):
+    """A state office's or an admin's review of a credential (CONTRACT.md section 3): is
+    it a genuine credential of its issuer? The latest decides; all are kept (append-only,
+    in the hash chain)."""
+
+    __tablename__ = "credential_reviews"
+    __table_args__ = (CheckConstraint("decision IN ('approved', 'rejected')", name="decision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credentials.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
 
 

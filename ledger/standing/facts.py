@@ -31,21 +31,24 @@ def _active_entries():
     )
 
 
-def credential_map(session, ids=None) -> dict[int, tuple[str, str, frozenset[str]]]:
-    """credential id -> (code, issuer code, tags)."""
-    stmt = select(Credential.id, Credential.code, Issuer.code, Credential.tags).join(
-        Issuer, Credential.issuer_id == Issuer.id
-    )
+def credential_map(session, ids=None) -> dict[int, tuple[str, str, frozenset[str], str | None]]:
+    """credential id -> (code, issuer code, tags, review): review is None for an approved
+    credential, else why it counts for nothing (not_reviewed, rejected)."""
+    stmt = select(Credential.id, Credential.code, Issuer.code, Credential.tags, Credential.reviewed,
+                  Credential.rejected).join(Issuer, Credential.issuer_id == Issuer.id)
     if ids is not None:
         stmt = stmt.where(Credential.id.in_(ids))
-    return {id_: (code, issuer, frozenset(tags or ())) for id_, code, issuer, tags in session.execute(stmt)}
+    return {id_: (code, issuer, frozenset(tags or ()),
+                  None if reviewed else engine.REJECTED if rejected else engine.NOT_REVIEWED)
+            for id_, code, issuer, tags, reviewed, rejected in session.execute(stmt)}
 
 
 def _fact(row, credentials) -> engine.Entry:
     _, id_, kind, earned_on, credential_id, etags, hours, title, measure = row
     if credential_id is not None:
-        code, issuer, tags = credentials[credential_id]
-        return engine.Entry(id=id_, kind=kind, earned_on=earned_on, credential=code, issuer=issuer, tags=tags)
+        code, issuer, tags, review = credentials[credential_id]
+        return engine.Entry(id=id_, kind=kind, earned_on=earned_on, credential=code, issuer=issuer, tags=tags,
+                            review=review)
     return engine.Entry(id=id_, kind=kind, earned_on=earned_on, tags=frozenset(etags or ()), hours=hours, title=title,
                         measure=measure)
 
