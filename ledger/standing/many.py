@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import exists, text
+from sqlalchemy import exists, func, or_, select, text
 
 from pathways import PathwayEvaluator
 
 from .. import engine
-from ..models import Entry, License, RulebookVersion
+from ..models import Entry, License, LicenseEvent, RulebookVersion
 from ..rulebooks.engine_view import engine_rulebook
 from .facts import _active_entries, _fact, credential_map, facts_by_educator, licenses_by_educator
 
@@ -40,7 +40,8 @@ def standings_for(session, version: RulebookVersion, as_of: date, educators: Ite
         rules = rulebook.district(district)
         evaluator = PathwayEvaluator(rulebook.pathways + (rules.pathways if rules is not None else ()))
     if educators is None:
-        people = _licensed(session, version.state_id, as_of, not pathways, batch)
+        grace = max((r.grace_days for r in rulebook.renewal), default=0)
+        people = _licensed(session, version.state_id, as_of, not pathways, batch, grace)
     else:
         people = _listed(session, version.state_id if renewal else None, list(educators), as_of)
     for educator_id, facts, licenses in people:
@@ -55,19 +56,26 @@ def _listed(session, state_id: int | None, ids: list[int], as_of: date):
         yield educator_id, facts.get(educator_id, []), licenses.get(educator_id, [])
 
 
-def _licensed(session, state_id: int, as_of: date, countable_only: bool, batch: int):
+def _licensed(session, state_id: int, as_of: date, countable_only: bool, batch: int, grace: int = 0):
     licenses = licenses_by_educator(session, state_id)
     credentials = credential_map(session)
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
     if countable_only:
-        # From a cycle's first day on: entries after its end may count in its grace days.
+        # Inside a cycle, or in the grace days after its end: `grace` is the most any rule
+        # of the rulebook gives. An extended cycle is read to the end of time (its end now
+        # is a license event's): extensions are few, and the engine judges by that end.
+        last = License.cycle_end
+        if grace:
+            last = last + grace if postgresql else func.date(last, f"+{grace} days")
+        extended = select(LicenseEvent.cycle_id).where(LicenseEvent.kind == "extended")
         held = exists().where(
             License.educator_id == Entry.educator_id, License.state_id == state_id,
             License.cycle_start <= Entry.earned_on,
+            or_(Entry.earned_on <= last, License.id.in_(extended)),
         )
     else:
         held = exists().where(License.educator_id == Entry.educator_id, License.state_id == state_id)
-    connection = session.connection()
-    postgresql = connection.dialect.name == "postgresql"
     if postgresql:
         # A cursor is planned for its first rows: an index scan in educator order over a
         # table stored in time order. Plan this one for all its rows (scan, then sort).
