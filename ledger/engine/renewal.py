@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
+from operator import attrgetter
 
 from .categories import CategoryProgress, categorize
 from .facts import MICROCREDENTIAL, License, RenewalRule, Renewed
@@ -16,6 +18,8 @@ from .years import SchoolYear, school_years, short_year_ended
 COMPLETE = "complete"
 LAPSED = "lapsed"
 IN_PROGRESS = "in_progress"
+
+_earned = attrgetter("entry.earned_on")
 
 # An average Gregorian month, for "units per month" pacing.
 DAYS_PER_MONTH = Decimal("30.436875")
@@ -182,19 +186,22 @@ def renewal_progress(
     """
     last_day = min(license.cycle_end, as_of)
     tally = _Tally(rule, carried_in)
-    for v in valued:
-        if license.cycle_start <= v.entry.earned_on <= last_day and v.entry.id not in spent:
+    # `valued` is in date order: each cycle reads its own dates only (a license's history
+    # of many cycles is read once per cycle window, not once per cycle in whole)
+    for v in valued[bisect_left(valued, license.cycle_start, key=_earned):
+                    bisect_right(valued, last_day, key=_earned)]:
+        if v.entry.id not in spent:
             tally.add(v)
     grace_ends = license.cycle_end + timedelta(days=rule.grace_days) if rule.grace_days else None
     grace_counted: set[int] = set()
     if grace_ends is not None and as_of > license.cycle_end and not tally.met:
         within = tally.copy()
-        for v in valued:
-            if license.cycle_end < v.entry.earned_on <= min(grace_ends, as_of):
-                within.add(v)
-                grace_counted.add(v.entry.id)
-                if within.met:
-                    break
+        for v in valued[bisect_right(valued, license.cycle_end, key=_earned):
+                        bisect_right(valued, min(grace_ends, as_of), key=_earned)]:
+            within.add(v)
+            grace_counted.add(v.entry.id)
+            if within.met:
+                break
         if within.met or as_of <= grace_ends:
             tally = within  # completed in grace, or the grace days still run: they count here
         else:
