@@ -11,7 +11,7 @@ transaction.
 How the histories are made. Each educator gets a license cycle placed around `today` and
 a goal for it: `complete`, `on_track` (in progress, at or above the pace of the cycle so
 far), `behind` (in progress, well below it), `lapsed` (the cycle ended short) or
-`renewed` (a completed previous cycle plus a current one on track); half of the others
+`renewed` (a completed previous cycle plus a current one on track); a third of the others
 also hold the complete cycle before it. Entries are then drawn, micro-credentials first,
 workshops and conferences to top up, and each draw is valued by the real standing engine
 against the state's rulebook, with the license's earlier cycles (grace days, carry-over,

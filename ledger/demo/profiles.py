@@ -24,7 +24,7 @@ GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1, "LA": 2, "MO": 4, "NC": 6, "A
 # The share of the other educators whose license history holds the cycle before the
 # goal's, complete and renewed (every "renewed" goal has one); the rest hold a first
 # license. Each renewal goes through the licenses service, the demo's dearest step.
-EARLIER_CYCLE_SHARE = 0.5
+EARLIER_CYCLE_SHARE = 0.35
 
 # License stories told once, by (state, the educator's ordinal in that state): see
 # stories.py.

@@ -84,7 +84,7 @@ def test_every_cycle_has_its_history_made_through_the_licenses_service(runner):
                     assert c.renewed_on < today and c.renewal.snapshot["status"] == engine.COMPLETE
                     assert nxt.row.cycle_start == c.cycle_end + timedelta(days=1)
                     assert nxt.events[0].kind == "opened" and nxt.events[0].reason == "renewal of cycle 1"
-    assert len({v.state for v in renewed}) == 8 and len(renewed) >= 100
+    assert len({v.state for v in renewed}) == 8 and len(renewed) >= 80
 
 
 def test_an_extension_a_cycle_in_grace_and_a_completion_in_grace(runner):
