@@ -14,6 +14,9 @@ from .plans import Plan
 # educator's own (see `_educator_login`).
 ADMIN_LOGIN = (ADMIN, "admin@demo.example", "demo-admin-2024")
 STATE_LOGIN = (STATE_OFFICE, "state.tn@demo.example", "demo-state-2024", "TN")
+# The North Carolina and Arkansas offices, who renew and reinstate their own licenses.
+MORE_STATE_LOGINS = ((STATE_OFFICE, "state.nc@demo.example", "demo-state-2024", "NC"),
+                     (STATE_OFFICE, "state.ar@demo.example", "demo-state-2024", "AR"))
 HR_LOGIN = (DISTRICT_HR, "hr.juab@demo.example", "demo-hr-2024", "JUAB")
 EDUCATOR_PASSWORD = "demo-educator-2024"
 LOGIN_SCRIPT = "tl_active_period2"  # whose login the educator role gets (see `_educator_login`)
@@ -22,10 +25,13 @@ LOGIN_SCRIPT = "tl_active_period2"  # whose login the educator role gets (see `_
 def add_logins(session, plans: list[Plan]) -> tuple[list[tuple[str, str, str]], int]:
     """One login per role; an existing user (by email) is left alone but still listed."""
     wanted = []
-    state_id = session.scalar(select(State.id).where(State.code == STATE_LOGIN[3]))
+    states = dict(session.execute(select(State.code, State.id)).all())
     district_id = session.scalar(select(District.id).where(District.code == HR_LOGIN[3]))
     wanted.append((ADMIN_LOGIN[0], ADMIN_LOGIN[1], ADMIN_LOGIN[2], {}))
-    wanted.append((STATE_LOGIN[0], STATE_LOGIN[1], STATE_LOGIN[2], {"state_id": state_id}))
+    wanted.append((STATE_LOGIN[0], STATE_LOGIN[1], STATE_LOGIN[2], {"state_id": states.get(STATE_LOGIN[3])}))
+    for role, email, password, code in MORE_STATE_LOGINS:
+        if code in states:
+            wanted.append((role, email, password, {"state_id": states[code]}))
     wanted.append((HR_LOGIN[0], HR_LOGIN[1], HR_LOGIN[2], {"district_id": district_id}))
     educator = _educator_login(session, plans)
     if educator is not None and educator.email:

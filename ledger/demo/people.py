@@ -1,7 +1,8 @@
 """Name lists for the demo educators: common US given names and surnames, with a regional
 flavour per state (Scandinavian and pioneer surnames in central Utah, Appalachian ones in
-Kentucky, Irish, Italian, Portuguese and Vietnamese ones around Boston). Every person in
-the demo is invented."""
+Kentucky, Irish, Italian, Portuguese and Vietnamese ones around Boston, Lumbee and
+eastern Carolina ones in North Carolina, Ozark ones in Arkansas). Every person in the demo
+is invented."""
 
 FIRST_NAMES = (
     "Aaron", "Abigail", "Adam", "Aisha", "Alejandro", "Alexis", "Alicia", "Allison", "Amanda",
@@ -69,6 +70,14 @@ REGIONAL_LAST_NAMES = {
     "MO": (
         "Schroeder", "Meyer", "Klein", "Vogt", "Hoffmann", "Brandt", "Crowder", "Ketchum",
         "Pendergast", "Bland", "Truman", "Stoddard", "Lindell", "Boone",
+    ),
+    "NC": (
+        "Locklear", "Oxendine", "Strickland", "Honeycutt", "Lassiter", "Tyndall", "Pridgen",
+        "Faircloth", "Barefoot", "Sasser", "Whitley", "Hatcher",
+    ),
+    "AR": (
+        "Ledbetter", "Hargis", "Tolliver", "Maxey", "Dortch", "Cheatham", "Haney", "Glover",
+        "Pryor", "Yell", "Kimbrough", "Rutledge",
     ),
 }
 

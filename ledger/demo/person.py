@@ -8,9 +8,10 @@ import hashlib
 import random
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from .. import engine
-from .plans import ACTIVITY, MICRO, Catalog, Item, Plan, between
+from .plans import ACTIVITY, MICRO, Catalog, Cycle, Item, Plan, between
 from .profiles import ACTIVITIES, NOT_RANDOM_PREFIXES, STATES
 
 
@@ -35,6 +36,8 @@ class Person:
         self.profile = STATES[plan.state]
         self.held: set[str] = set()
         self.seq = 0
+        self._facts: dict[int, tuple[Item, engine.Entry]] = {}  # by id(item): made once
+        self._fact_seq = 0
 
     # -- entries
 
@@ -115,21 +118,37 @@ class Person:
         return engine.Entry(id=n, kind=ACTIVITY, earned_on=item.earned_on, tags=frozenset(item.tags),
                             hours=item.hours, title=item.title)
 
-    def progress(self, lic: tuple[str, date, date]):
-        facts = [self.fact(n, it) for n, it in enumerate(self.plan.items) if it.void_reason is None]
-        license = engine.License(0, *lic)
-        return engine.standing(facts, [license], self.rb, self.today, self.valuer, pathways=False).renewal[0]
+    def entry_fact(self, item: Item) -> engine.Entry:
+        """The item's engine fact, made once (the cache holds the item, so its id is not reused)."""
+        known = self._facts.get(id(item))
+        if known is None or known[0] is not item:
+            self._fact_seq += 1
+            known = self._facts[id(item)] = (item, self.fact(self._fact_seq, item))
+        return known[1]
+
+    def progress(self, lic: Cycle, as_of: date | None = None):
+        """The cycle's progress on `as_of` (default today), judged with the license's
+        cycles up to it, so that grace entries the one before took and the units it
+        carried over are as the API will report them."""
+        facts = [self.entry_fact(it) for it in self.plan.items if it.void_reason is None]
+        cycles = [c.fact(n) for n, c in enumerate(self.plan.licenses) if c.start <= lic.start]
+        n = self.plan.licenses.index(lic)
+        s = engine.standing(facts, cycles, self.rb, as_of or self.today, self.valuer, pathways=False)
+        return next(p for p in s.renewal if p.license.id == n)
 
     # -- goals
 
-    def fill(self, lic: tuple[str, date, date], goal, mc_share: float, avoid=()) -> None:
+    def fill(self, lic: Cycle, goal, mc_share: float, avoid=(), short: date | None = None) -> None:
         """Draw entries inside the cycle (never after today) until the goal holds:
-        "complete", or a fraction of the required units that stays short of complete."""
-        _, start, end = lic
-        lo, hi = start, min(end, self.today)
+        "complete", or a fraction of the required units that stays short of complete
+        (with school years: see `fill_years`)."""
+        lo, hi = lic.start, min(lic.end, self.today)
         if hi < lo:
             return
-        rule = self.rb.renewal_rule(lic[0], lic[2])
+        rule = self.rb.rule_for(lic.fact(0))
+        if rule.annual_units is not None:
+            self.fill_years(lic, rule, goal, mc_share, short)
+            return
         if goal == "complete":
             self._complete(lic, rule, lo, hi, mc_share)
         else:
@@ -176,3 +195,33 @@ class Person:
             if keep_short and self.progress(lic).earned_units != before:
                 self.drop(item)
                 return
+
+    def fill_years(self, lic: Cycle, rule, goal, mc_share: float, short: date | None = None) -> None:
+        """A cycle with school years: each year over by today gets its `annual_units`,
+        but the one starting on `short`, which ends well short of them; the year under
+        way gets them too for "complete", else its share of the year gone by at the pace
+        `goal` sets for the whole cycle (a fraction of its units: on pace or behind)."""
+        cycle_gone = float(Fraction(max(1, (self.today - lic.start).days), max(1, (lic.end - lic.start).days)))
+        for year in self.progress(lic).school_years:
+            hi = min(year.end, self.today)
+            if hi < year.start:
+                return
+            if year.start == short:
+                target = rule.annual_units * Decimal(str(round(self.rng.uniform(0.3, 0.7), 2)))
+            elif year.end < self.today or goal == "complete":
+                target = rule.annual_units
+            else:
+                gone = Fraction((self.today - year.start).days, (year.end - year.start).days)
+                pace = float(goal) / min(1.0, cycle_gone)
+                target = rule.annual_units * Decimal(str(round(min(1.0, float(gone) * pace), 2)))
+            for _ in range(40):
+                units = self._year_units(lic, year.start)
+                if units >= target:
+                    break
+                item = self.draw(year.start, hi, mc_share)
+                if year.start == short and self._year_units(lic, year.start) >= rule.annual_units:
+                    self.drop(item)  # this year must stay short
+                    break
+
+    def _year_units(self, lic: Cycle, start: date) -> Decimal:
+        return next(y.units for y in self.progress(lic).school_years if y.start == start)

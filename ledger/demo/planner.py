@@ -11,14 +11,12 @@ from pathways import add_years
 
 from .. import engine
 from . import people
+from .cycles import Cycles
 from .person import Person
 from .plans import ACTIVITY, DAY, MICRO, Catalog, Item, Plan, between
-from .profiles import GOAL_OFFSET, GOALS, STATE_PATTERN, STATES, VOID_STORIES
+from .profiles import GOAL_OFFSET, GOALS, NEWCOMER_PATTERN, STATE_PATTERN, STATES, STORIES, VOID_STORIES
 from .scripts import JUAB_SCRIPTS, RANK2_SCRIPTS, SCRIPT_GOALS, SCRIPTS, STACK_CARDS, STACK_SCRIPTS
-
-# How far into its current cycle an educator with each goal may be (a fraction of the cycle).
-CURRENT_ELAPSED = {"renewed": (0.1, 0.6), "behind": (0.4, 0.95), "complete": (0.3, 1.0)}
-ON_TRACK_ELAPSED = (0.2, 0.95)
+from .stories import STORIES as TELL
 
 
 def _ascii(name: str) -> str:
@@ -43,12 +41,7 @@ def _avoid(plan: Plan, rng: random.Random) -> tuple[str, ...]:
     return ()
 
 
-def _on_pace(elapsed: float, rng: random.Random, lo: float, hi: float) -> float:
-    """A fraction of the required units at or a little above the pace of the cycle so far."""
-    return min(hi, max(lo, elapsed * rng.uniform(0.95, 1.3)))
-
-
-class Planner:
+class Planner(Cycles):
     """Plans the demo educators in index order: e-mail clashes, each state's ordinals and
     the turns of the role-card scripts depend on who came before."""
 
@@ -73,14 +66,23 @@ class Planner:
 
     def person(self, i: int) -> Plan:
         state = STATE_PATTERN[i % len(STATE_PATTERN)]
+        return self._person(i, state, f"ledger-demo:{self.seed}:{i}", f"ledger-demo:district:{i}")
+
+    def newcomer(self, j: int, index: int) -> Plan:
+        """The j-th North Carolina or Arkansas educator (planned after the others, at `index`)."""
+        state = NEWCOMER_PATTERN[j % len(NEWCOMER_PATTERN)]
+        n = j // len(NEWCOMER_PATTERN)
+        return self._person(index, state, f"ledger-demo:{self.seed}:{state}:{n}", f"ledger-demo:district:{state}:{n}")
+
+    def _person(self, i: int, state: str, seed: str, district_seed: str) -> Plan:
         k = self.ordinal[state]
         self.ordinal[state] += 1
-        rng = random.Random(f"ledger-demo:{self.seed}:{i}")
+        rng = random.Random(seed)
         profile = STATES[state]
         # Who works where (and so who follows a role-card script) does not depend on the
         # seed: a demo loaded again with another seed finds the same people present.
         district = None
-        if profile.district and random.Random(f"ledger-demo:district:{i}").random() < profile.district_share:
+        if profile.district and random.Random(district_seed).random() < profile.district_share:
             district = profile.district
         first_pool = people.FIRST_NAMES + (people.UTAH_FIRST_NAMES if state == "UT" else ())
         first = rng.choice(first_pool)
@@ -94,7 +96,7 @@ class Planner:
         goal = GOALS[(k + GOAL_OFFSET[state]) % len(GOALS)]
         plan = Plan(i, state, license_number, first, last, email, district, goal)
         plan.script = self._script(plan, k)
-        self._history(plan, rng)
+        self._history(plan, rng, STORIES.get((state, k)))
         return plan
 
     def _email(self, rng, first, last, district) -> str:
@@ -133,33 +135,9 @@ class Planner:
         anchor = profile.anchor or (rng.randint(1, 12), rng.randint(1, 28))
         return lic_type, years, anchor
 
-    def _cycle_list(self, years: int, anchor: tuple[int, int]) -> list[tuple[date, date]]:
-        t = self.today
-        out = []
-        for y in range(t.year - years - 4, t.year + 1):
-            start = date(y, *anchor)
-            out.append((start, add_years(start, years) - DAY))
-        return out
-
-    def _elapsed(self, start: date, end: date) -> float:
-        return (self.today - start).days / max(1, (end - start).days)
-
-    def _current(self, rng, years, anchor, min_elapsed=0.0, max_elapsed=1.0) -> tuple[date, date]:
-        t = self.today
-        current = [(s, e) for s, e in self._cycle_list(years, anchor) if s <= t - timedelta(days=120) and e >= t]
-        fitting = [c for c in current if min_elapsed <= self._elapsed(*c) <= max_elapsed]
-        return rng.choice(fitting or current)
-
-    def _ended(self, rng, years, anchor) -> tuple[date, date]:
-        t = self.today
-        ended = [(s, e) for s, e in self._cycle_list(years, anchor) if add_years(t, -2) <= e < t - timedelta(days=20)]
-        if not ended:
-            ended = [(s, e) for s, e in self._cycle_list(years, anchor) if e < t][-1:]
-        return rng.choice(ended)
-
     # -- histories
 
-    def _history(self, plan: Plan, rng: random.Random) -> None:
+    def _history(self, plan: Plan, rng: random.Random, story: str | None) -> None:
         me = Person(plan, self.rulebooks[plan.state], self.valuers[plan.state], self.catalog, self.today, rng)
         lic_type, years, anchor = self._cycles(plan, rng)
         mc_share = STATES[plan.state].mc_share * rng.uniform(0.8, 1.15)
@@ -167,64 +145,24 @@ class Planner:
             plan.goal = SCRIPT_GOALS.get(plan.script, "complete")
             mc_share = 0.0  # the script places every micro-credential
             SCRIPTS[plan.script](self, me, rng)
-        self._place_licenses(plan, rng, lic_type, years, anchor)
-        self._national_board(me, rng)
-        avoid = _avoid(plan, rng)
-        self._reach_goal(me, rng, mc_share, avoid)
+        if not (story and TELL[story](self, me, rng, mc_share)):
+            self._place_licenses(plan, rng, lic_type, years, anchor)
+            self._national_board(me, rng)
+            self._reach_goal(me, rng, mc_share, _avoid(plan, rng))
         if not plan.script:
             self._earlier(me, rng)
             self._past_the_goal(me, rng)
 
-    def _place_licenses(self, plan: Plan, rng, lic_type: str, years: int, anchor: tuple[int, int]) -> None:
-        """The cycle the goal is about, ended or current (and, when "renewed", the
-        completed cycle before it)."""
-        if plan.goal == "lapsed":
-            cycle = self._ended(rng, years, anchor)
-        else:
-            cycle = self._current(rng, years, anchor, *CURRENT_ELAPSED.get(plan.goal, ON_TRACK_ELAPSED))
-            if plan.goal == "renewed":
-                plan.licenses.append((lic_type, add_years(cycle[0], -years), cycle[0] - DAY))
-        plan.licenses.append((lic_type, *cycle))
-
     def _national_board(self, me: Person, rng: random.Random) -> None:
         """National Board certification for a few Tennessee teachers (worth 30 PDPs there)."""
         plan, t = me.plan, self.today
-        start = plan.licenses[-1][1]
+        start = plan.licenses[-1].start
         if plan.state == "TN" and not plan.script and plan.goal in ("complete", "renewed") and rng.random() < 0.12:
             me.micro("NBPTS-NBC", between(rng, max(start, add_years(t, -4)), t - timedelta(days=30)))
 
-    def _reach_goal(self, me: Person, rng: random.Random, mc_share: float, avoid: tuple[str, ...]) -> None:
-        plan = me.plan
-        lic = plan.licenses[-1]
-        _, start, end = lic
-        elapsed = self._elapsed(start, end)
-        if plan.goal == "renewed":
-            me.fill(plan.licenses[0], "complete", mc_share)
-            me.fill(lic, _on_pace(elapsed, rng, 0.1, 0.9), mc_share)
-        elif plan.goal == "complete":
-            me.fill(lic, "complete", mc_share)
-            if not plan.script:
-                me.extras(lic, rng.choice((0, 1, 2, 3, 4)), start, min(end, self.today), keep_short=False)
-        elif plan.goal == "on_track":
-            me.fill(lic, _on_pace(elapsed, rng, 0.12, 0.92), mc_share)
-        elif plan.goal == "behind":
-            me.fill(lic, elapsed * rng.uniform(0.1, 0.55), mc_share, avoid)
-        elif plan.goal == "lapsed":
-            self._lapse(me, rng, mc_share, avoid)
-
-    def _lapse(self, me: Person, rng: random.Random, mc_share: float, avoid: tuple[str, ...]) -> None:
-        lic = me.plan.licenses[-1]
-        if avoid:
-            me.fill(lic, rng.uniform(1.0, 1.15), mc_share, avoid)  # the hours, not the SEI minimum
-        else:
-            me.fill(lic, rng.uniform(0.3, 0.85), mc_share)
-        # a little earned after the lapse, toward reinstatement
-        if not me.plan.script and rng.random() < 0.4:
-            me.draw(lic[2] + DAY, self.today, mc_share)
-
     def _earlier(self, me: Person, rng: random.Random) -> None:
         """Earlier history, before the first cycle on record (counts nowhere now)."""
-        first_start = me.plan.licenses[0][1]
+        first_start = me.plan.licenses[0].start
         if first_start > self.history_start:
             lo, hi = self.history_start, first_start - DAY
             for _ in range(rng.randint(1, 5)):
@@ -237,7 +175,7 @@ class Planner:
         and then, a corrected mistake."""
         lic = me.plan.licenses[-1]
         if me.plan.goal != "complete":
-            me.extras(lic, rng.choice((0, 1, 2, 3)), lic[1], lic[2], keep_short=True)
+            me.extras(lic, rng.choice((0, 1, 2, 3)), lic.start, lic.end, keep_short=True)
         if rng.random() < 0.07:
             self._void(me, rng)
 

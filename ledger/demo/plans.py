@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from .. import engine
 
@@ -40,6 +41,19 @@ class Item:
     void_reason: str | None = None
 
 
+class Cycle(NamedTuple):
+    """A planned license cycle: `end` with any extension, `first_end` as first recorded
+    (when extended; it picks the rule that judges the cycle)."""
+
+    type: str
+    start: date
+    end: date
+    first_end: date | None = None
+
+    def fact(self, n: int) -> engine.License:
+        return engine.License(n, self.type, self.start, self.end, self.first_end)
+
+
 @dataclass
 class Plan:
     index: int
@@ -51,8 +65,15 @@ class Plan:
     district: str | None
     goal: str
     script: str | None = None
-    licenses: list[tuple[str, date, date]] = field(default_factory=list)
+    licenses: list[Cycle] = field(default_factory=list)  # one license's cycles, in order
     items: list[Item] = field(default_factory=list)
+    # What the state office did, replayed through the licenses service (records.py), by
+    # the index of the cycle in `licenses`: renewed on a day (which opens the next
+    # cycle), extended (to the cycle's `end`) or opened after a gap (reinstated), each
+    # with its reason.
+    renewed: dict[int, date] = field(default_factory=dict)
+    extended: dict[int, str] = field(default_factory=dict)
+    reinstated: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass

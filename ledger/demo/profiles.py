@@ -1,5 +1,6 @@
 """The demo's data tables: which state each educator falls in, each state's licenses,
-issuers and districts, renewal goals, the activities drawn, and the void stories told."""
+issuers and districts, renewal goals, the license stories told once, the activities
+drawn, and the void stories told."""
 
 from __future__ import annotations
 
@@ -10,10 +11,32 @@ from dataclasses import dataclass
 STATE_PATTERN = ("TN", "UT", "KY", "MA", "TN", "UT", "KY", "TN", "UT", "MA",
                  "TN", "UT", "KY", "TN", "UT", "MA", "KY", "TN", "UT", "MA", "LA", "MO", "LA", "MO")
 
+# North Carolina and Arkansas educators come after the others, one of each in every 20
+# asked for (12 in 240), so that adding them changed none of the educators made before.
+NEWCOMER_PATTERN = ("NC", "AR")
+NEWCOMERS_PER = 20
+
 # Renewal goals, cycled through each state's educators (offset per state).
 GOALS = ("complete", "on_track", "behind", "lapsed", "renewed",
          "complete", "on_track", "lapsed", "behind", "complete")
-GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1, "LA": 2, "MO": 4}
+GOAL_OFFSET = {"TN": 0, "UT": 3, "MA": 6, "KY": 1, "LA": 2, "MO": 4, "NC": 6, "AR": 2}
+
+# The share of the other educators whose license history holds the cycle before the
+# goal's, complete and renewed (every "renewed" goal has one); the rest hold a first
+# license. Each renewal goes through the licenses service, the demo's dearest step.
+EARLIER_CYCLE_SHARE = 0.35
+
+# License stories told once, by (state, the educator's ordinal in that state): see
+# stories.py.
+STORIES = {
+    ("TN", 2): "in_grace",          # the cycle ended weeks ago short: in its grace days today
+    ("TN", 8): "completed_in_grace",  # the cycle before was completed in its grace days, then renewed
+    ("KY", 3): "extended",          # a cycle extended one year at the superintendent's request
+    ("NC", 0): "nc_old_rule",       # complete under the rule before 2024-06-30, renewed, NB credits banked
+    ("NC", 1): "nc_boundary",       # the cycle ending 2024-06-30 itself, under the new rule
+    ("AR", 0): "ar_reinstated",     # a school year short: lapsed; a year later reinstated
+    ("AR", 1): "ar_renewed",        # every school year met, renewed
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +95,20 @@ STATES = {
         mc_share=0.7,
         license_number=(500000, 400000, 5011, 4321),
     ),
+    "NC": StateProfile(
+        anchor=(7, 1),
+        licenses=(("continuing", 5, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 3},
+        mc_share=0.5,
+        license_number=(1000000, 900000, 7349, 2718),
+    ),
+    "AR": StateProfile(
+        anchor=(7, 1),
+        licenses=(("standard", 5, 1.0),),
+        issuers={"DP": 3, "BB": 3, "NEA": 2},
+        mc_share=0.4,
+        license_number=(300000, 600000, 6421, 1618),
+    ),
 }
 
 # Credentials never drawn at random: a district's own role-card core, the KEDC capstone
@@ -112,6 +149,11 @@ ACTIVITIES = (
     ("Course: Content Deepening in the Humanities (1 credit)", ("content",), (15,), ("MA",)),
     ("Kentucky Reading Association Conference {year}", ("literacy",), (12,), ("KY",)),
     ("Kentucky Summer Leadership Institute {year}", ("leadership",), (12, 18), ("KY",)),
+    ("NC Digital Learning Competencies: Blended Classroom Design", ("technology",), (10, 20), ("NC",)),
+    ("Science of Reading: LETRS Units 1-4 (NC Early Literacy)", ("literacy",), (30,), ("NC",)),
+    ("Arkansas History for Educators", ("content",), (2, 6), ("AR",)),
+    ("Arkansas Mandated Reporter Training ({year})", (), (2,), ("AR",)),
+    ("Parental Involvement in Arkansas Schools", ("culture",), (2, 3), ("AR",)),
 )
 
 # Void stories: (kind of entry, reason template). Corrections re-record the entry: the

@@ -1,26 +1,41 @@
-"""The demo a state office is shown: loads, mixes statuses, and is idempotent."""
+"""The demo a state office is shown: loads, mixes statuses, tells each license's history
+through the licenses service, and is idempotent."""
 
 from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from ledger.models import Educator, Entry, RulebookVersion, User, db
+from ledger import engine
+from ledger.access.principals import ADMIN, Principal
+from ledger.licenses import service
+from ledger.models import Educator, Entry, License, LicenseEvent, RulebookVersion, State, User, db
 from ledger.standing.answer import educator_standing
+
+ADMIN_PRINCIPAL = Principal(ADMIN, "test")
 
 
 def counts():
-    return [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Educator, Entry, RulebookVersion, User)]
+    return [db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (Educator, Entry, RulebookVersion, User, License, LicenseEvent)]
+
+
+def histories(state: str, today: date) -> list[service.LicenseView]:
+    """Every license of the state's educators, with its cycles, events and progress."""
+    ids = db.session.scalars(sa.select(Educator.id).join(State, Educator.state_id == State.id)
+                             .where(State.code == state).order_by(Educator.id)).all()
+    return [v for i in ids for v in service.licenses_of(db.session, ADMIN_PRINCIPAL, i, today)]
 
 
 def test_the_demo_loads_once_prints_its_logins_and_adds_nothing_the_second_time(runner):
     first = runner.invoke(args=["ledger", "demo"])
     assert first.exit_code == 0, first.output
     logins = [line.split() for line in first.output.splitlines() if line.startswith("login: ")]
-    assert sorted(l[1] for l in logins) == ["admin", "district_hr", "educator", "state_office"]
+    assert sorted(l[1] for l in logins) == ["admin", "district_hr", "educator"] + ["state_office"] * 3
     assert all(len(l) == 4 for l in logins)
-    educators, entries, versions, users = before = counts()
-    assert educators >= 200 and entries > 2000 and versions == 6 and users == 4
+    educators, entries, versions, users, cycles, events = before = counts()
+    assert educators >= 250 and entries > 3000 and versions == 8 and users == 6
+    assert cycles > educators and events > cycles
     again = runner.invoke(args=["ledger", "demo"])
     assert again.exit_code == 0 and counts() == before
     assert [l for l in again.output.splitlines() if l.startswith("login: ")] == [
@@ -50,3 +65,84 @@ def test_the_demo_shows_every_stage_of_every_card(runner):
     # the raise while the Teacher Leader card holds; Rank 2 sets the Kentucky lane
     assert salary["JUAB", "BA", 5.0] and salary["JUAB", "BA", 0.0] and salary["JUAB", "BA+15", 5.0]
     assert salary["FAYETTE", "Rank 2", 0.0] and salary["FAYETTE", "Rank 3", 0.0]
+
+
+def test_every_cycle_has_its_history_made_through_the_licenses_service(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    # no cycle "recorded before events were kept": each was opened by an event with a reason
+    opened = sa.select(LicenseEvent.id).where(LicenseEvent.cycle_id == License.id, LicenseEvent.kind == "opened",
+                                              LicenseEvent.reason.is_not(None))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(License).where(~sa.exists(opened))) == 0
+    # renewed cycles: complete on their renewal day, in the past, the next cycle from the day after
+    renewed = []
+    for state in ("TN", "UT", "MA", "KY", "LA", "MO", "NC", "AR"):
+        for view in histories(state, today):
+            for c, nxt in zip(view.cycles, view.cycles[1:]):
+                if c.renewal is not None:
+                    renewed.append(view)
+                    assert c.renewed_on < today and c.renewal.snapshot["status"] == engine.COMPLETE
+                    assert nxt.row.cycle_start == c.cycle_end + timedelta(days=1)
+                    assert nxt.events[0].kind == "opened" and nxt.events[0].reason == "renewal of cycle 1"
+    assert len({v.state for v in renewed}) == 8 and len(renewed) >= 80
+
+
+def test_an_extension_a_cycle_in_grace_and_a_completion_in_grace(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    extended = [(v, c) for v in histories("KY", today) for c in v.cycles if c.row.cycle_end != c.cycle_end]
+    assert len(extended) == 1
+    view, cycle = extended[0]
+    event = next(e for e in cycle.events if e.kind == "extended")
+    assert "superintendent" in event.reason and cycle.cycle_end == event.cycle_end > today
+    assert view.progress[cycle.row.id].status == engine.IN_PROGRESS  # it would have lapsed without it
+
+    tn = histories("TN", today)
+    in_grace = [v.progress[v.latest.row.id] for v in tn if v.progress[v.latest.row.id].in_grace]
+    assert in_grace and all(p.license.cycle_end < today <= p.grace_ends for p in in_grace)
+    assert any(p.grace_counted for p in in_grace)  # a workshop since the end counts toward the cycle
+    # a renewed cycle that was completed in its grace days
+    assert any(c.renewal is not None and v.progress[c.row.id].grace_counted for v in tn for c in v.cycles)
+
+
+def test_arkansas_school_years_and_a_lapsed_license_reinstated(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    ar = histories("AR", today)
+    assert ar and all(v.progress[c.row.id].school_years for v in ar for c in v.cycles)
+    reinstated = [v for v in ar if any(e.kind == "opened" and e.reason.startswith("Reinstated")
+                                       for c in v.cycles for e in c.events)]
+    assert len(reinstated) == 1
+    lapsed, fresh = reinstated[0].cycles
+    progress = reinstated[0].progress[lapsed.row.id]
+    assert progress.status == engine.LAPSED and lapsed.renewal is None
+    short = [y for y in progress.school_years if not y.met]
+    assert len(short) == 1 and progress.earned_units >= progress.rule.required_units  # the hours, not the year
+    assert fresh.row.cycle_start > lapsed.cycle_end + timedelta(days=300)  # a year out, then reinstated
+    assert reinstated[0].progress[fresh.row.id].status == engine.IN_PROGRESS
+    # every school year of a renewed cycle was met
+    assert any(c.renewal is not None and all(y.met for y in v.progress[c.row.id].school_years)
+               for v in ar for c in v.cycles)
+
+
+def test_north_carolina_judges_each_cycle_by_the_rule_of_its_end(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    old, new = date(2024, 6, 29), date(2024, 6, 30)
+    judged = {}
+    carried = []
+    for view in histories("NC", today):
+        for c in view.cycles:
+            p = view.progress[c.row.id]
+            era = "old" if c.row.cycle_end <= old else "new"
+            judged.setdefault(era, set()).add(p.rule.cycles_ending_to if era == "old" else p.rule.cycles_ending_from)
+            assert {m.tag for m in p.rule.minimums} == ({"content", "literacy", "technology"} if era == "old"
+                                                       else {"content", "literacy"})
+            if c.renewal is not None:
+                assert c.renewal.snapshot["rule"] == p.rule.cite  # the rule kept with the renewal
+            carried.append(p.carried_over_units)
+    assert judged == {"old": {old}, "new": {new}}
+    # one cycle ended on the day of the change itself, judged by the new rule and renewed
+    boundary = [c for v in histories("NC", today) for c in v.cycles if c.row.cycle_end == new]
+    assert boundary and boundary[0].renewal is not None
+    assert max(carried) == 8  # National Board credits banked into the next cycle, up to the rule's 8
