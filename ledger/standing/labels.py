@@ -55,6 +55,11 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
         "label": label, "tone": tone, "unit": unit,
         "deadline": long_date(deadline), "days_left": (deadline - p.as_of).days,
         "grace_ends": p.grace_ends, "in_grace": p.in_grace, "number": p.cycle_number,
+        "carried_over_units": float(p.carried_over_units),
+        "school_years": [{"start": long_date(y.start), "end": long_date(y.end), "units": float(y.units),
+                          "required": float(y.required_units), "met": y.met, "over": y.end < p.as_of,
+                          "current": y.start <= p.as_of <= y.end} for y in p.school_years],
+        "short_year": next((y for y in p.school_years if y.end < p.as_of and not y.met), None),
         "renewed_on": long_date(p.renewed.renewed_on) if p.renewed is not None else None,
         "per_month": p.pace and float(p.pace.units_per_month),
     }

@@ -114,3 +114,20 @@ def test_a_renewed_cycle_on_the_page_says_when_and_later_entries_in_it_count_now
     html = page(web_user, e)
     assert "Renewed on 15 June 2025" in html and verdict(html) == "Renewal requirements met"
     assert toward(html)[0] == ("June workshop", "None: after cycle 1 was renewed")
+
+
+def test_a_school_year_ended_short_is_named_as_the_reason_and_carried_units_are_said(ledger, client, web_user,
+                                                                                      monkeypatch):
+    today_is(monkeypatch, date(2026, 12, 4))
+    doc = deepcopy(samples.TN)
+    for rule in doc["renewal"]:
+        rule.update(annual_units=10, carry_over_max_units=5)
+    assert client.post("/api/v1/rulebooks", json=doc, headers=ledger.headers()).status_code == 201
+    e = ledger.educator("TN", licenses=[{**CYCLE, "cycle_start": date(2019, 7, 1), "cycle_end": date(2020, 6, 30)},
+                                        {**CYCLE, "cycle_start": date(2020, 7, 1)}])
+    ledger.record(e, title="Before", hours=66, earned_on=date(2019, 9, 1))  # 60 needed: 5 carried at most
+    ledger.record(e, title="Year one", hours=70, earned_on=date(2020, 9, 1))  # 2020-21 only: 2021-22 ends short
+    html = page(web_user, e)
+    assert "The school year 2021-2022 ended 30 June 2022 with 0 of 10 PDP" in html
+    assert 'data-testid="school-years"' in html and "ended short" in html
+    assert "Includes 5 PDP carried over from the cycle before." in html
