@@ -58,3 +58,36 @@ def categorize(counted: Iterable[Valued], rule: RenewalRule) -> tuple[tuple[Cate
         limit = category.cap(rule.required_units)
         out.append(CategoryProgress(category.name, total, limit, total if limit is None else min(total, limit)))
     return tuple(out), other
+
+
+MC_CAP = "the micro-credential cap"
+
+
+def entry_shares(counted: Iterable[Valued], rule: RenewalRule) -> dict[int, tuple[Decimal, str | None]]:
+    """For each counted entry (in (earned_on, id) order), the units it adds to the total
+    and, when a cap cut it, which: the micro-credential cap cuts the latest-earned first,
+    then each category's cap the latest-earned of its entries. Their sum is the cycle's
+    own units, so a page or a transcript listing entries reconciles with the renewal."""
+    cap = rule.max_microcredential_units
+    left = cap
+    room = [c.cap(rule.required_units) for c in rule.categories]
+    out: dict[int, tuple[Decimal, str | None]] = {}
+    for v in counted:
+        u, why = v.units, None
+        if cap is not None and v.entry.kind == MICROCREDENTIAL:
+            kept = min(u, left)
+            left -= kept
+            if kept < u:
+                u, why = kept, MC_CAP
+        if rule.categories:
+            tags = tags_of(v)
+            for i, category in enumerate(rule.categories):
+                if category.tags & tags:
+                    if room[i] is not None:
+                        kept = min(u, room[i])
+                        room[i] -= kept
+                        if kept < u:
+                            u, why = kept, f"the cap of the {category.name} area"
+                    break
+        out[v.entry.id] = (u, why)
+    return out

@@ -62,7 +62,24 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
         "short_year": next((y for y in p.school_years if y.end < p.as_of and not y.met), None),
         "renewed_on": long_date(p.renewed.renewed_on) if p.renewed is not None else None,
         "per_month": p.pace and float(p.pace.units_per_month),
+        "full": (_full(p) or "").replace("{unit}", unit) or None,
     }
+
+
+def _full(p: engine.RenewalProgress) -> str | None:
+    """What is left must come from other kinds of learning: a sentence naming the cap that
+    is full, when one is and units are still missing."""
+    if p.status == engine.COMPLETE or p.remaining_units <= 0:
+        return None
+    full = [f"the {c.name} area" for c in p.categories if c.full]
+    cap = p.rule.max_microcredential_units
+    if cap is not None and p.microcredential_units >= cap:
+        full.insert(0, "micro-credentials")
+    if not full:
+        return None
+    singular = len(full) == 1 and full[0] != "micro-credentials"
+    return (f"{' and '.join(full).capitalize()} already count{'s' if singular else ''} as much as the rule "
+            f"allows: the {p.remaining_units:g} {{unit}} still needed must come from other kinds of learning.")
 
 
 def pathway_view(r: pathways.PathwayResult) -> dict:
@@ -152,10 +169,14 @@ def counts_toward(s: engine.Standing) -> dict[int, str]:
     notes: dict[int, list[str]] = {}
     for type_, cycles in by_type.items():
         counted = {v.entry.id: p for p in cycles for v in p.counted}
+        shares = {k: share for p in cycles for k, share in engine.entry_shares(p.counted, p.rule).items()}
         prefix = f"{type_.capitalize()}: " if several else ""
         for v in s.entries:
             p = counted.get(v.entry.id)
             note = _cycle_name(p, v.entry.earned_on) if p is not None else _why_none(v.entry.earned_on, cycles)
+            share, why = shares.get(v.entry.id, (v.units, None))
+            if p is not None and why is not None:
+                note += f" ({share:g} of {v.units:g} counted: {why})"
             notes.setdefault(v.entry.id, []).append(prefix + note)
     return {k: "; ".join(v) for k, v in notes.items()}
 

@@ -28,7 +28,8 @@ class Row:
     issuer: str | None
     units: float
     rule: int | None   # the number of its cite in `rules`
-    reason: str | None
+    reason: str | None  # why it is worth nothing, or counted only in part or nowhere
+    counted: float | None = None  # what it adds to a renewal cycle listed, after the caps
 
 
 @dataclass
@@ -121,14 +122,27 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
             rules.append(text)
         return rules.index(text) + 1
 
+    # What each entry adds to a renewal cycle (after the caps), so the record reconciles
+    # with the licenses' figures: an entry counted nowhere, or cut by a cap, says so.
+    shares: dict[int, tuple] = {}
+    for p in standing.renewal:
+        for entry_id, share in engine.entry_shares(p.counted, p.rule).items():
+            shares.setdefault(entry_id, share)
     rows = []
     for v in standing.entries:
         e = v.entry
         c = credentials.get(e.credential or "", {})
+        share, why = shares.get(e.id, (None, None))
+        note = v.reason
+        if v.reason is None and share is None and standing.renewal:
+            note = "counted toward no renewal cycle above"
+        elif why is not None:
+            note = f"{share:g} counted ({why})"
         rows.append(Row(
             earned_on=e.earned_on, kind=e.kind, code=e.credential,
             title=c.get("title") or e.title or e.credential or "",
-            issuer=c.get("issuer"), units=float(v.units), rule=cite(v.rule), reason=v.reason,
+            issuer=c.get("issuer"), units=float(v.units), rule=cite(v.rule), reason=note,
+            counted=None if share is None else float(share),
         ))
     for lic in licenses:
         lic["rule_no"] = cite(lic["rule"])
@@ -148,6 +162,7 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
         "microcredentials": len(mcs),
         "activities": len(rows) - len(mcs),
         "units": round(sum(r.units for r in rows), 2),
+        "counted": round(sum(r.counted or 0 for r in rows), 2),
         "pathways_awarded": sum(1 for p in cards if p["status"] in (pathways.ACTIVE, pathways.PERMANENT)),
     }
     return Document(

@@ -31,7 +31,9 @@ def toward(html):
     rows = re.findall(r'<tr data-testid="entry">(.*?)</tr>', html, re.S)
     out = []
     for row in rows:
-        title = re.search(r'data-label="What">\s*(.*?) <span', row, re.S).group(1).strip()
+        what = re.search(r'data-label="What">(.*?)</td>', row, re.S).group(1)
+        code = re.search(r"<strong>(.*?)</strong>", what)
+        title = code.group(1) if code else re.sub(r"<span.*?</span>", "", what).strip()
         where = re.search(r'data-testid="counts-toward">(.*?)</td>', row, re.S).group(1)
         out.append((title, where))
     return out
@@ -131,3 +133,26 @@ def test_a_school_year_ended_short_is_named_as_the_reason_and_carried_units_are_
     assert "The school year 2021-2022 ended 30 June 2022 with 0 of 10 PDP" in html
     assert 'data-testid="school-years"' in html and "ended short" in html
     assert "Includes 5 PDP carried over from the cycle before." in html
+
+
+def test_a_full_micro_credential_cap_says_the_rest_must_come_from_other_learning_and_marks_the_cut(
+        ledger, web_user, client, monkeypatch):
+    today_is(monkeypatch, date(2024, 1, 1))
+    e = ledger.educator("TN", licenses=[CYCLE])  # 60 PDP, micro-credentials at most 30
+    for code, day in [("DP-FA-01", date(2021, 3, 1)), ("BB-CM-01", date(2022, 1, 15)),
+                      ("DP-LIT-01", date(2022, 2, 1)), ("DP-LIT-02", date(2022, 3, 1)),
+                      ("DP-FA-02", date(2022, 4, 1))]:  # 10 + 8 + 6 + 6 + 6 = 36: the last 6 cut to 0
+        ledger.record(e, code, day)
+    ledger.record(e, title="Before the cycle", hours=5, earned_on=date(2020, 6, 1))
+    html = page(web_user, e)
+    assert ("Micro-credentials already count as much as the rule allows: the 30 PDP still needed must come "
+            "from other kinds of learning.") in html
+    rows = dict(toward(html))
+    assert rows["DP-FA-02"] == "Cycle 1, 2020-2025 (0 of 6 counted: the micro-credential cap)"
+    assert rows["Before the cycle"] == "None: before cycle 1 began"
+    pdf = client.get(f"/api/v1/educators/{e.id}/transcript.pdf?state=TN&as_of=2024-01-01", headers=ledger.headers())
+    from .test_transcripts import text_of
+
+    text = " ".join(text_of(pdf.data).split())
+    assert "counted toward no renewal cycle above" in text and "0 counted (the micro-credential cap)" in text
+    assert "Of which counted toward the renewal cycles listed above" in text and "30.00" in text

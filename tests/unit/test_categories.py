@@ -115,3 +115,18 @@ def test_a_max_fraction_of_exactly_one_and_a_reachable_category_load():
                                                      {"name": "b", "tags": ["y", "z"], "max_fraction": 1}],
                                          min_categories=2, satisfied_by=["NBPTS-NBC"]))
     assert [c["name"] for c in data["categories"]] == ["a", "b"] and data["min_categories"] == 2
+
+
+def test_entry_shares_say_which_cap_cut_which_entry_and_add_up_to_the_cycles_units():
+    from ledger.engine import entry_shares
+
+    rule = Rule("professional", Decimal(100), max_microcredential_units=Decimal(20), categories=(
+        Category("learning", frozenset({"course"}), max_units=Decimal(25)),))
+    a, b = mc(date(2022, 1, 1), "A", "course"), mc(date(2022, 2, 1), "B", "course")  # 15 + 15: B cut to 5
+    c = act(date(2022, 3, 1), 30, "course")  # learning holds 25: 20 from the MCs, 5 of this
+    d = act(date(2022, 4, 1), 7)  # in no category: whole
+    p = judge([a, b, c, d], rule)
+    shares = entry_shares(p.counted, rule)
+    assert shares[a.id] == (15, None) and shares[b.id] == (5, "the micro-credential cap")
+    assert shares[c.id] == (5, "the cap of the learning area") and shares[d.id] == (7, None)
+    assert sum(u for u, _ in shares.values()) == p.own_units == 32
