@@ -20,7 +20,10 @@ bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", 
 @bp.arguments(ImportQuery, location="query")
 @bp.doc(requestBody={"required": True, "content": {
     "text/csv": {"schema": {"type": "string", "minLength": 1}},
-    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+    # An array's items are rows: one that is not an object is a bad row in the report (with
+    # partial=true the rest are recorded and the answer is 200), not a refused request.
+    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "description":
+                                               "rows: Assertions or OpenBadgeCredentials"}]}},
 }})
 @bp.response(200, IMPORT_REPORT_OUT)
 @bp.doc(responses={"422": {

@@ -87,3 +87,11 @@ def test_an_evidence_url_the_document_forbids_is_refused(client, ledger):
         r = client.post(f"{API}/educators/{educator.id}/entries", headers=ledger.headers(), json={
             "kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2024-01-01", "evidence_url": url})
         assert r.status_code == 422 and "evidence_url" in r.json["errors"], url
+
+
+def test_an_open_badges_array_whose_rows_are_not_objects_is_a_report_as_documented(client, ledger):
+    schema = _doc(client)["paths"][f"{API}/imports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"type": "array", "description": "rows: Assertions or OpenBadgeCredentials"} in schema["oneOf"]
+    r = client.post(f"{API}/imports?format=openbadges&partial=true", data="[[1], []]",
+                    headers={**ledger.headers(), "Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json["rejected"] == 2 and r.json["accepted"] == 0
