@@ -20,7 +20,11 @@ bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", 
 @bp.arguments(ImportQuery, location="query")
 @bp.doc(requestBody={"required": True, "content": {
     "text/csv": {"schema": {"type": "string", "minLength": 1}},
-    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+    # Any JSON is read as a file: an object is one row, an array's items are rows, and a row
+    # that is not an Assertion or an OpenBadgeCredential (a number, `true`, a list) is a bad
+    # row in the report (with partial=true the others are recorded and the answer is 200).
+    "application/json": {"schema": {"description": "an Assertion or OpenBadgeCredential, or an array of them; "
+                                                   "anything else is reported as a bad row"}},
 }})
 @bp.response(200, IMPORT_REPORT_OUT)
 @bp.doc(responses={"422": {

@@ -88,3 +88,12 @@ def test_an_evidence_url_the_document_forbids_is_refused(client, ledger):
         r = client.post(f"{API}/educators/{educator.id}/entries", headers=ledger.headers(), json={
             "kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2024-01-01", "evidence_url": url})
         assert r.status_code == 422 and "evidence_url" in r.json["errors"], url
+
+
+def test_open_badges_json_that_is_no_badge_is_a_report_as_documented(client, ledger):
+    schema = _doc(client)["paths"][f"{API}/imports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "type" not in schema and "bad row" in schema["description"]  # any JSON is read as rows
+    for body, rows in (("[[1], []]", 2), ("true", 1)):
+        r = client.post(f"{API}/imports?format=openbadges&partial=true", data=body,
+                        headers={**ledger.headers(), "Content-Type": "application/json"})
+        assert r.status_code == 200 and r.json["rejected"] == rows and r.json["accepted"] == 0, body
