@@ -16,6 +16,7 @@ from ..licenses import service as licenses_service
 from ..models import Credential, Educator, Entry, State, db
 from ..standing.answer import read_standing
 from ..standing.labels import dashboard
+from ..standing.whatif import requirements
 from ..transcripts import service as transcripts
 
 bp = Blueprint("educator_pages", __name__)
@@ -61,7 +62,8 @@ def educator(educator_id, form_errors=None, form=None):
         select(Credential.code, Credential.title).order_by(Credential.code)).all() if p.role in WRITERS else []
     return render_template(
         "educator.html", person=person, s=standing, v=view, history=history, states=states,
-        what_if=what_if, can_write=p.role in WRITERS, can_issue=p.role in (ADMIN, STATE_OFFICE),
+        what_if=what_if, requires=requirements(standing) if what_if else [],
+        can_write=p.role in WRITERS, can_issue=p.role in (ADMIN, STATE_OFFICE),
         is_self=p.role == EDUCATOR, issued=issued, credentials=credentials, today=day, licenses=licenses,
         may_write_license=lambda lic: p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == lic.state_id),
         form_errors=form_errors or {}, form=form or {},

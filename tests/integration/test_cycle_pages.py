@@ -156,3 +156,24 @@ def test_a_full_micro_credential_cap_says_the_rest_must_come_from_other_learning
     text = " ".join(text_of(pdf.data).split())
     assert "counted toward no renewal cycle above" in text and "0 counted (the micro-credential cap)" in text
     assert "Of which counted toward the renewal cycles listed above" in text and "30.00" in text
+
+
+def test_what_if_i_moved_shows_what_that_state_requires_beside_how_my_learning_would_count(
+        ledger, client, web_user, monkeypatch):
+    today_is(monkeypatch, date(2026, 12, 4))
+    doc = deepcopy(samples.UT)
+    doc["renewal"][0].update(cycle_years=5, min_categories=2, categories=[
+        {"name": "learning", "tags": ["course", "microcredential"], "max_units": 90},
+        {"name": "collaboration", "tags": ["collaboration"], "max_units": 30}])
+    assert client.post("/api/v1/rulebooks", json=doc, headers=ledger.headers()).status_code == 201
+    e = ledger.educator("TN", licenses=[CYCLE])
+    ledger.record(e, title="Course", hours=40, earned_on=date(2023, 1, 10), tags=["course"])
+    ledger.record(e, title="Old course", hours=40, earned_on=date(2021, 1, 10), tags=["course"])  # before the window
+    html = web_user("educator", educator=e.id).get(f"/educators/{e.id}?state=UT").get_data(as_text=True)
+    assert "What Utah requires" in html and 'data-testid="requires"' in html
+    for line in ("100 hours each cycle of 5 years", "Micro-credentials count for at most 90 hours",
+                 "Collaboration (collaboration): at most 30 hours", "Learning in at least 2 of those areas"):
+        assert line in html, line
+    assert "Your learning since 5 December 2021 (5 years) would count <strong>40 of 100 hours</strong> there" in html
+    own = web_user("educator", educator=e.id).get(f"/educators/{e.id}").get_data(as_text=True)
+    assert "requires</h2>" not in own
