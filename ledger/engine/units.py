@@ -3,7 +3,8 @@ entry")."""
 
 from __future__ import annotations
 
-from datetime import date
+from bisect import bisect_right
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -32,8 +33,8 @@ class RateTable:
     A micro-credential takes the rate in force on its `earned_on` that matches it most
     specifically (credential, then issuer, then a general rate); among equals the latest
     `effective_from`. A rate naming a credential and an issuer must match both.
-    Matching is memoised per (credential, issuer, day): a state's worth of entries
-    shares few such keys.
+    Matching is memoised per (credential, issuer) as a timeline of the days the answer may
+    change: a state's worth of entries shares few such keys.
     """
 
     __slots__ = ("_by_credential", "_by_issuer", "_general", "_memo")
@@ -52,31 +53,38 @@ class RateTable:
         newest_first = lambda r: r.effective_from  # noqa: E731
         for group in (*self._by_credential.values(), *self._by_issuer.values(), self._general):
             group.sort(key=newest_first, reverse=True)
-        self._memo: dict[tuple, Rate | None] = {}
+        self._memo: dict[tuple, tuple[list[date], list[Rate | None]]] = {}
 
     def match(self, credential: str | None, issuer: str | None, on: date) -> Rate | None:
-        key = (credential, issuer, on)
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        found = None
+        key = (credential, issuer)
+        timeline = self._memo.get(key)
+        if timeline is None:
+            timeline = self._memo[key] = self._timeline(credential, issuer)
+        days, rates = timeline
+        i = bisect_right(days, on) - 1
+        return rates[i] if i >= 0 else None
+
+    def _timeline(self, credential: str | None, issuer: str | None) -> tuple[list[date], list[Rate | None]]:
+        """The rate this (credential, issuer) takes from each day on where it may change:
+        a piecewise-constant answer, found by bisection, so a state's entries spread over
+        many years cost one search each rather than one scan per distinct day."""
+        candidates = [*self._by_credential.get(credential, ()), *self._by_issuer.get(issuer, ()),  # type: ignore[arg-type]
+                      *self._general]
+        days = sorted({r.effective_from for r in candidates}
+                      | {r.effective_to + timedelta(days=1) for r in candidates if r.effective_to is not None})
+        return days, [self._scan(credential, issuer, day) for day in days]
+
+    def _scan(self, credential: str | None, issuer: str | None, on: date) -> Rate | None:
         for rate in self._by_credential.get(credential, ()):  # type: ignore[arg-type]
             if (rate.issuer is None or rate.issuer == issuer) and rate.in_force(on):
-                found = rate
-                break
-        if found is None:
-            for rate in self._by_issuer.get(issuer, ()):  # type: ignore[arg-type]
-                if rate.in_force(on):
-                    found = rate
-                    break
-        if found is None:
-            for rate in self._general:
-                if rate.in_force(on):
-                    found = rate
-                    break
-        self._memo[key] = found
-        return found
+                return rate
+        for rate in self._by_issuer.get(issuer, ()):  # type: ignore[arg-type]
+            if rate.in_force(on):
+                return rate
+        for rate in self._general:
+            if rate.in_force(on):
+                return rate
+        return None
 
 
 class Conversions:

@@ -1,12 +1,14 @@
 """Units of an entry: rate matching by specificity and effective date (CONTRACT.md 2)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ledger.engine import NO_RATE, Entry, Rate, Rulebook, Valuer
+from ledger.engine import NO_RATE, Entry, Rate, RateTable, Rulebook, Valuer
 
 
 def rulebook(*rates, per_hour="1"):
@@ -114,3 +116,27 @@ def test_the_rule_modules_import_neither_flask_nor_sqlalchemy(module):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_days = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+_rate = st.builds(
+    lambda units, start, length, issuer, credential: Rate(
+        Decimal(units), start, None if length is None else start + timedelta(days=length), issuer, credential),
+    st.integers(1, 9), _days, st.one_of(st.none(), st.integers(0, 2000)), st.sampled_from([None, "DP", "BB"]),
+    st.sampled_from([None, "DP-FA-01", "BB-CM-01"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_rate, max_size=6), st.lists(st.tuples(st.sampled_from([None, "DP-FA-01", "BB-CM-01", "X"]),
+                                                       st.sampled_from([None, "DP", "BB"]), _days), max_size=20))
+def test_the_rate_timeline_answers_as_a_scan_of_every_rate_on_that_day(rates, asks):
+    """RateTable looks rates up by bisection over the days the answer may change: always
+    the rate the contract's rule picks on that very day (specificity, then the latest
+    effective_from, effective_to inclusive)."""
+    table = RateTable(rates)
+    for credential, issuer, day in asks:
+        in_force = [r for r in rates if r.in_force(day) and (r.credential is None or r.credential == credential)
+                    and (r.issuer is None or r.issuer == issuer)]
+        best = max(in_force, key=lambda r: (r.rank, r.effective_from), default=None)
+        got = table.match(credential, issuer, day)
+        assert (got.rank, got.effective_from) == (best.rank, best.effective_from) if best else got is None
