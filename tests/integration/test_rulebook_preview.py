@@ -250,3 +250,17 @@ def test_the_change_list_filters_by_transition_and_pages(web_user, session, ledg
     odd = client.get(location + "?from=%3Cscript%3E&page=x")
     assert odd.status_code == 200 and "&lt;script&gt;" in odd.get_data(as_text=True)
 
+
+def test_the_cli_preview_prints_the_same_summary_and_loads_nothing(runner, session, teachers, tmp_path):
+    path = tmp_path / "tn.yaml"
+    path.write_text(yaml.safe_dump(raised(), sort_keys=False))
+    out = runner.invoke(args=["ledger", "load-rulebook", "--preview", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "1 of 2 current cycles (2 educators) would change status from v1" in out.output
+    assert "complete -> in progress: 1" in out.output
+    assert f"Complete, Cora\t{teachers['complete'].license_number}\tprofessional" in out.output
+    assert "Steady" not in out.output and "nothing was loaded" in out.output
+    assert versions(session) == [1] and pending_count(session) == 0
+    path.write_text("state: TN\nname: [unclosed\n")
+    out = runner.invoke(args=["ledger", "load-rulebook", "--preview", str(path)])
+    assert out.exit_code == 1 and "not valid YAML or JSON" in out.output and "Traceback" not in out.output
