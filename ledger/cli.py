@@ -25,8 +25,20 @@ ledger = AppGroup("ledger", help="Load rules, make tokens, load the demo, run re
 
 @ledger.command("load-rulebook")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def load_rulebook(path):
+@click.option("--preview", is_flag=True,
+              help="load nothing: print whose current-cycle renewal status the rulebook would change")
+def load_rulebook(path, preview):
     """Load a state rulebook (YAML or JSON) as that state's newest version."""
+    if preview:
+        from .rulebooks.preview_cli import print_preview
+
+        try:
+            print_preview(db.session, cli_principal(), parse_file(path), click.echo)
+        except LedgerError as exc:
+            fail(exc)
+        finally:
+            db.session.rollback()
+        return
     try:
         row = rulebook_service.load_rulebook(db.session, cli_principal(), parse_file(path))
         db.session.commit()

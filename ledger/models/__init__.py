@@ -25,13 +25,14 @@ from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
 from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
 from .people import District, Educator, Employment, License, LicenseEvent, State
-from .rules import Credential, CredentialReview, Issuer, RulebookVersion
+from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
 
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "AuditEvent", "Base",
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
     "Holding",
-    "Issuer", "License", "LicenseEvent", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State", "Timestamp",
+    "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State",
+    "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
     "utcnow",
 ]

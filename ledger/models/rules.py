@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -33,6 +34,26 @@ class RulebookVersion(db.Model):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     loaded_by: Mapped[str] = mapped_column(String(200))
     loaded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    state: Mapped[State] = relationship()
+
+
+class PendingRulebook(db.Model):
+    """An uploaded rulebook awaiting its state office's "publish" or "discard" after the
+    preview of what it would change (rulebooks/preview.py). Not history: a publish or a
+    discard deletes the row, and a row older than PENDING_HOURS is never published. The
+    id is a random token; `sha256` is of the document as stored, checked at publish."""
+
+    __tablename__ = "pending_rulebooks"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    base_version: Mapped[int | None] = mapped_column(Integer)  # the version in force at the upload
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))  # the file's name, or "pasted text"
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    as_of: Mapped[date] = mapped_column(Date)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # preview.summarize's answer
     state: Mapped[State] = relationship()
 
 

@@ -40,9 +40,10 @@ def validate_rulebook(raw) -> dict:
         raise Invalid("the rulebook is invalid", errors) from exc
 
 
-def load_rulebook(session, principal: Principal, raw) -> RulebookVersion:
-    """Validate and store a rulebook as its state's newest version, in one transaction
-    with its audit row. Districts named in it are created or updated."""
+def check_rulebook(session, principal: Principal, raw) -> tuple[dict, dict, State | None]:
+    """Everything loading checks, storing nothing: who may load it, the document whole,
+    district codes unique across states. (validated data, the document as stored, its
+    state or None when the state is new)."""
     principal.require("load_rulebook")
     if principal.role == STATE_OFFICE:  # the cheap check first: another state's rules are refused unread
         own = session.get(State, principal.state_id)
@@ -66,6 +67,13 @@ def load_rulebook(session, principal: Principal, raw) -> RulebookVersion:
                 for code, other in taken
             }
             raise Invalid("district codes are unique across states", errors)
+    return data, document, state
+
+
+def load_rulebook(session, principal: Principal, raw) -> RulebookVersion:
+    """Validate and store a rulebook as its state's newest version, in one transaction
+    with its audit row. Districts named in it are created or updated."""
+    data, document, state = check_rulebook(session, principal, raw)
     if state is None:
         state = State(code=data["state"], name=data["name"], unit=data["unit"])
         session.add(state)

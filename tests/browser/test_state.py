@@ -1,5 +1,5 @@
-"""The state office in a browser (Tennessee's demo login): load a rulebook version and see
-the change side by side, issue an official transcript by license number, check it on its
+"""The state office in a browser (Tennessee's demo login): preview a rulebook version,
+publish it and see the change side by side, issue an official transcript by license number, check it on its
 public verify page, and drop the PDF on that page. The database is shared with other
 browser tests: nothing here depends on what ran before, and the rulebook figures are put
 back as they were."""
@@ -26,8 +26,12 @@ def test_the_state_office_loads_a_rulebook_version_and_compares_it(sign_in, live
     path = tmp_path / "TN-new.yaml"
     path.write_text(changed, encoding="utf-8")
     page.get_by_label("Rulebook file (YAML or JSON)").set_input_files(str(path))
-    page.get_by_role("button", name="Check and load").click()
-    expect(page.get_by_role("status").filter(has_text="as TN rulebook version")).to_be_visible()
+    page.get_by_role("button", name="Check and preview").click()
+    # previewed, not loaded: the figures it would change, then publish
+    expect(page.get_by_role("heading", name="Preview of TN-new.yaml")).to_be_visible()
+    expect(page.get_by_test_id("diff").locator("td.ins")).to_contain_text(["required_units: 36"])
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.get_by_role("status").filter(has_text="TN rulebook version")).to_be_visible()
     expect(page.locator('[data-testid="version"]')).to_have_count(before + 1)
 
     # the newest version against the one before it: the changed figure is marked on each side
@@ -37,14 +41,23 @@ def test_the_state_office_loads_a_rulebook_version_and_compares_it(sign_in, live
 
     # a bad field is named, and nothing is loaded
     page.get_by_label("or paste the rulebook").fill(original.replace("effective_from: 2019-07-01", "effective_from: 2019-13-01"))
-    page.get_by_role("button", name="Check and load").click()
+    page.get_by_role("button", name="Check and preview").click()
     expect(page.get_by_role("alert")).to_contain_text("exchange_rates[1].effective_from")
+    expect(page.locator('[data-testid="version"]')).to_have_count(before + 1)
+
+    # put the published figures back for every other test sharing this database
+    # a preview discarded leaves nothing
+    page.get_by_label("Rulebook file (YAML or JSON)").set_input_files(str(path))
+    page.get_by_role("button", name="Check and preview").click()
+    page.get_by_role("button", name="Discard").click()
+    expect(page.get_by_role("status").filter(has_text="nothing was loaded")).to_be_visible()
     expect(page.locator('[data-testid="version"]')).to_have_count(before + 1)
 
     # put the published figures back for every other test sharing this database
     path.write_text(original, encoding="utf-8")
     page.get_by_label("Rulebook file (YAML or JSON)").set_input_files(str(path))
-    page.get_by_role("button", name="Check and load").click()
+    page.get_by_role("button", name="Check and preview").click()
+    page.get_by_role("button", name="Publish this version").click()
     expect(page.locator('[data-testid="version"]')).to_have_count(before + 2)
 
 

@@ -126,15 +126,28 @@ def upload(client, document: str, filename="tn.yaml", path="/state/rulebooks"):
                        content_type="multipart/form-data")
 
 
+def publish_preview(client, r):
+    """An upload answers with its preview (nothing loaded); publish it as the page's form does."""
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    location = r.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
+    path, _, query = location.partition("?")
+    return client.post(f"{path}/publish" + (f"?{query}" if query else ""),
+                       data={"csrf_token": csrf_token(client, "/state/rulebooks"), "sha256": sha})
+
+
 def test_a_rulebook_upload_adds_a_version_and_the_side_by_side_marks_the_changed_rate(ledger, web_user, session):
     client = web_user("state_office", state="TN")
     changed = deepcopy(samples.TN)
     changed["exchange_rates"][1]["units"] = 7
     r = upload(client, yaml.safe_dump(changed, sort_keys=False))
+    assert versions(session) == [1]  # previewed, not loaded
+    r = publish_preview(client, r)
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     assert versions(session) == [1, 2]
     page = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "as TN rulebook version 2" in page
+    assert "TN rulebook version 2" in page
     assert page.count('data-testid="version"') == 2
 
     page = client.get("/state/rulebooks?a=1&b=2").get_data(as_text=True)
@@ -179,6 +192,8 @@ def test_an_admin_picks_the_state(ledger, web_user, session):
     page = client.get("/state/rulebooks?state=UT").get_data(as_text=True)
     assert "Utah rulebooks" in page
     r = upload(client, yaml.safe_dump(samples.UT, sort_keys=False), "ut.yaml", "/state/rulebooks?state=UT")
+    assert r.status_code == 302 and "state=UT" in r.headers["Location"]
+    r = publish_preview(client, r)
     assert r.status_code == 302 and "state=UT" in r.headers["Location"]
     assert versions(session, "UT") == [1, 2]
 
