@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from ..models import AuditEvent
 
+RECORD_ID_LENGTH = 100  # audit_events.record_id
+
 
 def record(session, actor: str, action: str, record_type: str, record_id, detail: dict[str, Any] | None = None) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor, action=action, record_type=record_type,
-            record_id=str(record_id), detail=detail,
-        )
-    )
+    """An audit row. A record id longer than the column (an external_id may have 500
+    characters) is kept whole in `detail` and named by its digest."""
+    rid = str(record_id)
+    if len(rid) > RECORD_ID_LENGTH:
+        detail = {**(detail or {}), "record_id": rid}
+        rid = "sha256:" + hashlib.sha256(rid.encode()).hexdigest()
+    session.add(AuditEvent(actor=actor, action=action, record_type=record_type, record_id=rid, detail=detail))
 
 
 def record_refusal(session, actor: str, probe: dict[str, Any]) -> None:

@@ -81,3 +81,17 @@ def test_an_external_id_of_the_callers_own_scope_is_named_and_no_probe(ledger, c
         **ledger.headers("district_hr", district="JUAB"), "Content-Type": "text/csv"})
     assert f"(entry {entry.id})" in r.json["errors"][0]["message"]
     assert refusals(session) == []
+
+
+def test_a_probe_with_an_external_id_longer_than_the_audit_column_is_kept_whole(ledger, client, session):
+    """Found by the long fuzz on PostgreSQL: a 500-character external_id held outside the
+    scope made the refusal's audit row overflow audit_events.record_id (100): a 500."""
+    long_id = "0" * 500
+    ledger.record(ledger.educator("TN"), "DP-FA-01", external_id=long_id)
+    mine = ledger.educator("UT", district="JUAB")
+    r = client.post(f"/api/v1/educators/{mine.id}/entries", headers=ledger.headers("district_hr", district="JUAB"),
+                    json={"kind": "activity", "title": "Institute", "hours": 3, "earned_on": "2023-01-01",
+                          "external_id": long_id})
+    assert r.status_code == 409
+    [kept] = refusals(session)
+    assert kept.record_id.startswith("sha256:") and kept.detail["record_id"] == long_id[:200]  # as asked, cut
