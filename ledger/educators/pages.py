@@ -30,7 +30,9 @@ def me():
         abort(403, description="This page is for educators: it shows the signed-in educator's own record.")
     if user.educator_id is None:
         abort(404)
-    return redirect(url_for("educator_pages.educator", educator_id=user.educator_id))
+    state = request.args.get("state")  # "what if I moved to", kept through the redirect
+    return redirect(url_for("educator_pages.educator", educator_id=user.educator_id,
+                            **({"state": state} if state else {})))
 
 
 def _state_arg(educator) -> str | None:

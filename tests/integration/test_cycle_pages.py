@@ -169,7 +169,7 @@ def test_what_if_i_moved_shows_what_that_state_requires_beside_how_my_learning_w
     e = ledger.educator("TN", licenses=[CYCLE])
     ledger.record(e, title="Course", hours=40, earned_on=date(2023, 1, 10), tags=["course"])
     ledger.record(e, title="Old course", hours=40, earned_on=date(2021, 1, 10), tags=["course"])  # before the window
-    html = web_user("educator", educator=e.id).get(f"/educators/{e.id}?state=UT").get_data(as_text=True)
+    html = web_user("educator", educator=e.id).get("/me?state=UT", follow_redirects=True).get_data(as_text=True)
     assert "What Utah requires" in html and 'data-testid="requires"' in html
     for line in ("100 hours each cycle of 5 years", "Micro-credentials count for at most 90 hours",
                  "Collaboration (collaboration): at most 30 hours", "Learning in at least 2 of those areas"):
