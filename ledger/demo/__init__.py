@@ -1,6 +1,7 @@
-"""The demo: eight states' rulebooks (Tennessee, Utah, Massachusetts, Kentucky, Louisiana,
-Missouri, North Carolina and Arkansas), a catalog, a few hundred invented educators with
-their license histories, and logins for each role (`flask --app wsgi ledger demo`).
+"""The demo: nine states' rulebooks (Tennessee, Utah, Massachusetts, Kentucky, Louisiana,
+Missouri, North Carolina and Arkansas with educators; Texas for "what if"), a catalog, a
+few hundred invented educators with their license histories, and logins for each role
+(`flask --app wsgi ledger demo`).
 
 Everything is deterministic for a given seed and `today`, and loading is idempotent:
 an unchanged catalog or rulebook is not loaded again (so no new rulebook version), an

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from .. import engine
 from .plans import ACTIVITY, MICRO, Catalog, Cycle, Item, Plan, between
-from .profiles import ACTIVITIES, NOT_RANDOM_PREFIXES, STATES
+from .profiles import ACTIVITIES, MEASURED, NOT_RANDOM_PREFIXES, STATES
 
 
 def digest(*parts) -> str:
@@ -20,10 +20,20 @@ def digest(*parts) -> str:
 
 
 def _share(rule, progress, mc_share: float) -> float:
-    """No more micro-credentials once the cycle has all the units they may count for."""
+    """No more micro-credentials once the cycle has all the units they may count for (the
+    micro-credential cap, or a full category they fall in)."""
     cap = rule.max_microcredential_units
     capped = cap is not None and progress.microcredential_units >= cap
-    return 0 if capped else mc_share
+    return 0 if capped or MICRO in full_tags(rule, progress) else mc_share
+
+
+def full_tags(rule, progress) -> tuple[str, ...]:
+    """The tags of the rule's categories that are full: a draw bearing one adds nothing."""
+    full: set[str] = set()
+    for category, figures in zip(rule.categories, progress.categories):
+        if figures.full:
+            full |= category.tags
+    return tuple(sorted(full))
 
 
 class Person:
@@ -78,16 +88,17 @@ class Person:
 
     def activity(self, lo: date, hi: date, tag: str | None = None, avoid=()) -> Item:
         state = self.plan.state
-        options = [
-            a for a in ACTIVITIES
-            if (a[3] is None or state in a[3]) and (tag is None or tag in a[1])
-            and not set(a[1]).intersection(avoid)
-        ]
+        mine = [a for a in ACTIVITIES if (a[3] is None or state in a[3]) and (tag is None or tag in a[1])]
+        options = [a for a in mine if not set(a[1]).intersection(avoid)] or mine
         title, tags, hours, _ = self.rng.choice(options)
         earned_on = between(self.rng, lo, hi)
         self.seq += 1
+        amount, measure = Decimal(str(self.rng.choice(hours))), None
+        if (title, state) in MEASURED:  # recorded in CEUs, semester hours...: the state converts
+            measure, per = MEASURED[title, state]
+            amount = (amount / per).normalize()
         item = Item(ACTIVITY, earned_on, title=title.format(year=earned_on.year),
-                    hours=Decimal(str(self.rng.choice(hours))), tags=tuple(sorted(tags)))
+                    hours=amount, tags=tuple(sorted(tags)), measure=measure)
         h = digest(state, self.plan.license_number, item.title, earned_on, self.seq)
         if self.rng.random() < 0.2:
             item.external_id = f"pd-{state.lower()}:{h[:16]}"
@@ -116,7 +127,7 @@ class Person:
                                 issuer=self.catalog.issuer[item.credential],
                                 tags=self.catalog.tags[item.credential])
         return engine.Entry(id=n, kind=ACTIVITY, earned_on=item.earned_on, tags=frozenset(item.tags),
-                            hours=item.hours, title=item.title)
+                            hours=item.hours, title=item.title, measure=item.measure)
 
     def entry_fact(self, item: Item) -> engine.Entry:
         """The item's engine fact, made once (the cache holds the item, so its id is not reused)."""
@@ -161,11 +172,34 @@ class Person:
                 if next(x for x in p.minimums if x.tag == m.tag).met:
                     break
                 self.draw(lo, hi, mc_share if attempt < 6 else 0, tag=m.tag)
+        if rule.min_categories:
+            self._areas(lic, rule, lo, hi)
         for _ in range(80):
             p = self.progress(lic)
             if p.status == engine.COMPLETE:
                 return
-            self.draw(lo, hi, _share(rule, p, mc_share))
+            self.draw(lo, hi, _share(rule, p, mc_share), avoid=full_tags(rule, p))
+
+    def _areas(self, lic, rule, lo: date, hi: date) -> None:
+        """Units in as many categories as `min_categories` asks (Utah: two areas): an
+        activity of the kind of each category still empty, in rulebook order."""
+        for _ in range(len(rule.categories)):
+            p = self.progress(lic)
+            if p.status == engine.COMPLETE or sum(1 for c in p.categories if c.counted > 0) >= rule.min_categories:
+                return
+            empty = [category for category, c in zip(rule.categories, p.categories) if c.counted == 0]
+            mine = [a for a in ACTIVITIES if a[3] is None or self.plan.state in a[3]]
+
+            def lands_in(tags):  # the first category an activity with these tags counts in
+                return next((c.name for c in rule.categories if c.tags.intersection(tags)), None)
+
+            # a tag each of whose activities lands in the empty category (a PLC: collaboration)
+            kinds = [t for category in empty for t in sorted(category.tags)
+                     if (acts := [a for a in mine if t in a[1]])
+                     and all(lands_in(a[1]) == category.name for a in acts)]
+            if not kinds:
+                return
+            self.activity(lo, hi, tag=kinds[0])
 
     def _fall_short(self, lic, rule, lo: date, hi: date, fraction, mc_share: float, avoid) -> None:
         target = rule.required_units * Decimal(str(fraction))
@@ -173,7 +207,7 @@ class Person:
             p = self.progress(lic)
             if p.earned_units >= target:
                 return
-            item = self.draw(lo, hi, _share(rule, p, mc_share), avoid=avoid)
+            item = self.draw(lo, hi, _share(rule, p, mc_share), avoid=tuple(avoid) + full_tags(rule, p))
             p = self.progress(lic)
             # one draw too many: this cycle must stay short (of a minimum, with `avoid`)
             if p.status == engine.COMPLETE or (not avoid and p.earned_units >= rule.required_units):

@@ -53,6 +53,7 @@ class Planner(Cycles):
         self.emails: set[str] = set()
         self.ordinal: Counter = Counter()
         self.juab_count = 0
+        self.ut_complete = 0  # Utah teachers whose current cycle is to be complete, so far
         juab = _pathway(documents.get("UT", {}), "JUAB-TL-MATH")
         rank2 = _pathway(documents.get("KY", {}), "KY-RANK2-MC")
         self.juab = juab if juab and juab.get("core") else None
@@ -154,11 +155,21 @@ class Planner(Cycles):
             self._past_the_goal(me, rng)
 
     def _national_board(self, me: Person, rng: random.Random) -> None:
-        """National Board certification for a few Tennessee teachers (worth 30 PDPs there)."""
+        """National Board certification for a few Tennessee teachers (worth its own 30
+        PDPs there, outside the micro-credential cap) and for the first and every fifth
+        Utah teacher whose current cycle is to be complete, who then needs nothing more:
+        Utah counts it as the whole renewal (R277-302-7(3)(a), `satisfied_by`)."""
         plan, t = me.plan, self.today
         start = plan.licenses[-1].start
         if plan.state == "TN" and not plan.script and plan.goal in ("complete", "renewed") and rng.random() < 0.12:
             me.micro("NBPTS-NBC", between(rng, max(start, add_years(t, -4)), t - timedelta(days=30)))
+        if plan.state == "UT" and not plan.script and plan.goal == "complete":
+            self.ut_complete += 1
+            if self.ut_complete % 5 == 1:
+                lo = max(start, add_years(t, -3))
+                for _ in range(rng.randint(1, 3)):  # a workshop or two while preparing the portfolio
+                    me.activity(lo, t - timedelta(days=60), tag="workshop")
+                me.micro("NBPTS-NBC", between(rng, lo, t - timedelta(days=30)))
 
     def _earlier(self, me: Person, rng: random.Random) -> None:
         """Earlier history, before the first cycle on record (counts nowhere now)."""
@@ -195,12 +206,12 @@ class Planner(Cycles):
             right = rng.choice(acts)
             wrong = right.hours * 10
             bad = Item(ACTIVITY, right.earned_on, title=right.title, hours=wrong, tags=right.tags,
-                       void_reason=template.format(wrong=f"{wrong.normalize():f}",
+                       measure=right.measure, void_reason=template.format(wrong=f"{wrong.normalize():f}",
                                                    right=f"{right.hours.normalize():f}"))
         elif story == "duplicate" and acts:
             right = rng.choice(acts)
             bad = Item(ACTIVITY, right.earned_on, title=right.title, hours=right.hours, tags=right.tags,
-                       void_reason=template)
+                       measure=right.measure, void_reason=template)
         else:
             # a badge revoked on audit, or recorded for the wrong person: nothing replaces it
             pool = me.mc_pool()

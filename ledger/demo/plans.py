@@ -34,8 +34,9 @@ class Item:
     earned_on: date
     credential: str | None = None
     title: str | None = None
-    hours: Decimal | None = None
+    hours: Decimal | None = None  # an activity's amount, in `measure`
     tags: tuple[str, ...] = ()
+    measure: str | None = None  # None: clock hours
     external_id: str | None = None
     evidence_url: str | None = None
     void_reason: str | None = None

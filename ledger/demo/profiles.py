@@ -34,6 +34,7 @@ STORIES = {
     ("KY", 3): "extended",          # a cycle extended one year at the superintendent's request
     ("NC", 0): "nc_old_rule",       # complete under the rule before 2024-06-30, renewed, NB credits banked
     ("NC", 1): "nc_boundary",       # the cycle ending 2024-06-30 itself, under the new rule
+    ("NC", 2): "nc_one_course",     # 8 of 8 credits, but one course cannot feed both minimums
     ("AR", 0): "ar_reinstated",     # a school year short: lapsed; a year later reinstated
     ("AR", 1): "ar_renewed",        # every school year met, renewed
 }
@@ -112,49 +113,77 @@ STATES = {
 }
 
 # Credentials never drawn at random: a district's own role-card core, the KEDC capstone
-# and National Board certification are given deliberately.
+# and National Board certification (and its renewal) are given deliberately.
 NOT_RANDOM_PREFIXES = ("JUAB-TLM-", "KEDC-CAP-", "NBPTS-", "LA-MT-", "LA-CL-", "MO-AL-")
 
-# Activities: (title, tags, possible hours, states or None for all). "{year}" is the year
-# the activity took place.
+# Activities: (title, tags, possible clock hours, states or None for all). "{year}" is the
+# year the activity took place. Besides its topics an activity bears its kind (workshop,
+# conference, course, institute, plc, mentoring, service), which puts it in an area of
+# learning where a state has them (Utah's R277-302-7 areas); a required training bears none.
 ACTIVITIES = (
-    ("Workshop: Classroom Management Essentials", ("pedagogy",), (3, 4, 6), None),
-    ("Workshop: Differentiating Instruction in Mixed-Ability Classrooms", ("pedagogy",), (3, 6), None),
-    ("Workshop: Supporting Students with IEPs in General Education", ("disabilities",), (3, 6, 8), None),
-    ("Workshop: Co-Teaching for Inclusive Classrooms", ("disabilities", "pedagogy"), (6, 7.5), None),
-    ("Workshop: Structured Literacy and the Science of Reading", ("literacy",), (6, 12), None),
-    ("Summer Literacy Institute {year}", ("literacy", "content"), (15, 18, 24, 30), None),
-    ("Workshop: Sheltered Instruction for English Learners", ("sei",), (6, 10, 15), None),
-    ("Workshop: Using Assessment Data to Plan Instruction", ("assessment",), (3, 4.5, 6), None),
-    ("Workshop: Trauma-Informed Practices", ("culture",), (3, 6), None),
-    ("Youth Mental Health First Aid", ("culture",), (8,), None),
+    ("Workshop: Classroom Management Essentials", ("pedagogy", "workshop"), (3, 4, 6), None),
+    ("Workshop: Differentiating Instruction in Mixed-Ability Classrooms", ("pedagogy", "workshop"), (3, 6), None),
+    ("Workshop: Supporting Students with IEPs in General Education", ("disabilities", "workshop"), (3, 6, 8), None),
+    ("Workshop: Co-Teaching for Inclusive Classrooms", ("disabilities", "pedagogy", "workshop"), (6, 7.5), None),
+    ("Workshop: Structured Literacy and the Science of Reading", ("literacy", "workshop"), (6, 12), None),
+    ("Summer Literacy Institute {year}", ("literacy", "content", "institute"), (15, 18, 24, 30), None),
+    ("Workshop: Sheltered Instruction for English Learners", ("sei", "workshop"), (6, 10, 15), None),
+    ("Workshop: Using Assessment Data to Plan Instruction", ("assessment", "workshop"), (3, 4.5, 6), None),
+    ("Workshop: Trauma-Informed Practices", ("culture", "workshop"), (3, 6), None),
+    ("Youth Mental Health First Aid", ("culture", "workshop"), (8,), None),
     ("Suicide prevention and child abuse reporting training ({year})", (), (2,), None),
-    ("Grade-level professional learning community, {year}", ("collaboration",), (8, 10, 12, 16), None),
-    ("Mentoring a student teacher", ("leadership", "collaboration"), (10, 15, 20), None),
-    ("Conference: NCTM Annual Meeting {year}", ("content", "math"), (12, 15, 18), None),
-    ("Conference: ISTE Live {year}", ("technology",), (12, 16, 20), None),
-    ("Conference: NSTA National Conference on Science Education {year}", ("content",), (12, 15), None),
-    ("Conference: Learning Forward Annual Conference {year}", ("leadership", "collaboration"), (12, 15), None),
-    ("Conference: CEC Convention and Expo {year}", ("disabilities",), (12, 15), None),
-    ("Conference: TESOL International Convention {year}", ("sei",), (12, 15), None),
-    ("Graduate course: Teaching Mathematics for Understanding (3 credits)", ("content", "math"), (45,), None),
-    ("Graduate course: Assessment and Evaluation of Learning (3 credits)", ("assessment", "pedagogy"), (45,), None),
-    ("Tennessee Early Literacy Training: Foundational Skills", ("literacy",), (30,), ("TN",)),
-    ("Tennessee Educator Summer Conference {year}", ("content", "pedagogy"), (6, 12), ("TN",)),
-    ("Utah Core Academy {year}", ("content", "pedagogy"), (18, 24, 30), ("UT",)),
-    ("Utah LETRS cohort, units 1-4", ("literacy",), (20, 24), ("UT",)),
-    ("Course: Sheltered English Immersion Teacher Endorsement", ("sei",), (45,), ("MA",)),
-    ("MassCUE Fall Conference {year}", ("technology",), (6, 12), ("MA",)),
-    ("Course: Strategies for Students with Disabilities (1 credit)", ("disabilities",), (15,), ("MA",)),
-    ("Course: Content Deepening in the Humanities (1 credit)", ("content",), (15,), ("MA",)),
-    ("Kentucky Reading Association Conference {year}", ("literacy",), (12,), ("KY",)),
-    ("Kentucky Summer Leadership Institute {year}", ("leadership",), (12, 18), ("KY",)),
-    ("NC Digital Learning Competencies: Blended Classroom Design", ("technology",), (10, 20), ("NC",)),
-    ("Science of Reading: LETRS Units 1-4 (NC Early Literacy)", ("literacy",), (30,), ("NC",)),
-    ("Arkansas History for Educators", ("content",), (2, 6), ("AR",)),
+    ("Grade-level professional learning community, {year}", ("collaboration", "plc"), (8, 10, 12, 16), None),
+    ("Mentoring a student teacher", ("leadership", "collaboration", "mentoring"), (10, 15, 20), None),
+    ("Conference: NCTM Annual Meeting {year}", ("content", "math", "conference"), (12, 15, 18), None),
+    ("Conference: ISTE Live {year}", ("technology", "conference"), (12, 16, 20), None),
+    ("Conference: NSTA National Conference on Science Education {year}", ("content", "conference"), (12, 15), None),
+    ("Conference: Learning Forward Annual Conference {year}", ("leadership", "collaboration", "conference"),
+     (12, 15), None),
+    ("Conference: CEC Convention and Expo {year}", ("disabilities", "conference"), (12, 15), None),
+    ("Conference: TESOL International Convention {year}", ("sei", "conference"), (12, 15), None),
+    ("Graduate course: Teaching Mathematics for Understanding (3 credits)", ("content", "math", "course"), (45,), None),
+    ("Graduate course: Assessment and Evaluation of Learning (3 credits)", ("assessment", "pedagogy", "course"),
+     (45,), None),
+    ("Tennessee Early Literacy Training: Foundational Skills", ("literacy", "workshop"), (30,), ("TN",)),
+    ("Tennessee Educator Summer Conference {year}", ("content", "pedagogy", "conference"), (6, 12), ("TN",)),
+    ("Continuing education: Reading Intervention for Struggling Readers (CEUs)", ("literacy", "course"),
+     (10, 15, 20, 30), ("TN",)),
+    ("Utah Core Academy {year}", ("content", "pedagogy", "institute"), (18, 24, 30), ("UT",)),
+    ("Utah LETRS cohort, units 1-4", ("literacy", "course"), (20, 24), ("UT",)),
+    ("USBE course: Elementary Mathematics Endorsement, block {year}", ("math", "content", "course"), (15, 30),
+     ("UT",)),
+    ("Serving on the district curriculum review committee, {year}", ("service",), (10, 15, 20), ("UT",)),
+    ("Course: Sheltered English Immersion Teacher Endorsement", ("sei", "course"), (45,), ("MA",)),
+    ("MassCUE Fall Conference {year}", ("technology", "conference"), (6, 12), ("MA",)),
+    ("Course: Strategies for Students with Disabilities (1 credit)", ("disabilities", "course"), (15,), ("MA",)),
+    ("Course: Content Deepening in the Humanities (1 credit)", ("content", "course"), (15,), ("MA",)),
+    ("Kentucky Reading Association Conference {year}", ("literacy", "conference"), (12,), ("KY",)),
+    ("Kentucky Summer Leadership Institute {year}", ("leadership", "institute"), (12, 18), ("KY",)),
+    ("NC Digital Learning Competencies: Blended Classroom Design", ("technology", "course"), (10, 20), ("NC",)),
+    ("Science of Reading: LETRS Units 1-4 (NC Early Literacy)", ("literacy", "course"), (30,), ("NC",)),
+    ("Arkansas History for Educators", ("content", "workshop"), (2, 6), ("AR",)),
     ("Arkansas Mandated Reporter Training ({year})", (), (2,), ("AR",)),
-    ("Parental Involvement in Arkansas Schools", ("culture",), (2, 3), ("AR",)),
+    ("Parental Involvement in Arkansas Schools", ("culture", "workshop"), (2, 3), ("AR",)),
 )
+
+# Activities recorded in a measure of their own rather than clock hours, by (title, state):
+# (measure, clock hours per unit of it). The amount recorded is the drawn clock hours
+# divided by it (a 45-hour graduate course: 3 semester hours), and the state's
+# `conversions` value it (Tennessee: 1 CEU = 5 PDPs, 1 semester hour = 10).
+GRADUATE = ("Graduate course: Teaching Mathematics for Understanding (3 credits)",
+            "Graduate course: Assessment and Evaluation of Learning (3 credits)")
+MEASURED = {
+    **{(title, "TN"): ("semester_hour", 15) for title in GRADUATE},
+    **{(title, "NC"): ("semester_hour", 15) for title in GRADUATE},
+    **{(title, "UT"): ("university_credit", 15) for title in GRADUATE},
+    **{(title, "MA"): ("graduate_semester_hour", 15) for title in GRADUATE},
+    ("Continuing education: Reading Intervention for Struggling Readers (CEUs)", "TN"): ("ceu", 10),
+    ("USBE course: Elementary Mathematics Endorsement, block {year}", "UT"): ("state_credit", 15),
+    ("Course: Strategies for Students with Disabilities (1 credit)", "MA"): ("semester_hour", 15),
+    ("Course: Content Deepening in the Humanities (1 credit)", "MA"): ("semester_hour", 15),
+    ("NC Digital Learning Competencies: Blended Classroom Design", "NC"): ("ceu", 10),
+    ("Science of Reading: LETRS Units 1-4 (NC Early Literacy)", "NC"): ("ceu", 10),
+}
 
 # Void stories: (kind of entry, reason template). Corrections re-record the entry: the
 # ledger is append-only, so a mistake is voided, never edited.

@@ -71,7 +71,8 @@ def _add_entries(session, actor: str, new: list[Plan], educators: list[Educator]
             rows.append({
                 "educator_id": educator.id, "kind": it.kind, "earned_on": it.earned_on,
                 "credential_id": credential_ids[it.credential] if it.kind == MICRO else None,
-                "title": it.title, "hours": it.hours, "tags": list(it.tags) if it.kind == ACTIVITY else [],
+                "title": it.title, "hours": it.hours, "measure": it.measure,
+                "tags": list(it.tags) if it.kind == ACTIVITY else [],
                 "external_id": it.external_id, "evidence_url": it.evidence_url, "recorded_by": actor,
             })
             planned.append((educator.id, it))

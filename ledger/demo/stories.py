@@ -1,6 +1,7 @@
 """License stories told once each (profiles.STORIES): a cycle in its grace days today, one
 completed in its grace days and renewed, a hardship extension, North Carolina's rule
-change on 2024-06-30 seen from both sides with National Board credits banked, and an
+change on 2024-06-30 seen from both sides with National Board credits banked, a North
+Carolina course that counts toward one of two minimums only, and an
 Arkansas license lapsed over a short school year and reinstated a year later. Each places
 the educator's cycles and what the state office did to them (replayed through the
 licenses service by records.py), then draws the entries that make them so; each returns
@@ -17,7 +18,7 @@ from pathways import add_years
 
 from .. import engine
 from .cycles import before, on_pace
-from .plans import DAY, Cycle, between
+from .plans import ACTIVITY, DAY, Cycle, Item, between
 
 if TYPE_CHECKING:
     from .cycles import Cycles
@@ -133,6 +134,27 @@ def nc_boundary(pl: Cycles, me: Person, rng: random.Random, mc_share: float) -> 
     return _north_carolina(pl, me, rng, mc_share, Cycle("continuing", date(2019, 7, 1), date(2024, 6, 30)), False)
 
 
+def nc_one_course(pl: Cycles, me: Person, rng: random.Random, mc_share: float) -> bool:
+    """A North Carolina cycle under way with its 8 credits earned, but one summer literacy
+    institute (3 CEUs, tagged literacy and content) is the only entry for either
+    minimum: a course counts toward one sub-category only, so the cycle is not complete
+    until 3 more credits in the other come."""
+    plan = me.plan
+    cycle = Cycle("continuing", *pl.current_cycle(rng, 5, (7, 1), 0.55, 0.95))
+    plan.goal = "one_course_two_minimums"
+    plan.licenses.append(cycle)
+    hi = min(cycle.end, pl.today)
+    day = between(rng, cycle.start, hi)
+    plan.items.append(Item(ACTIVITY, day, title=f"Summer Literacy Institute {day.year}", hours=Decimal(3),
+                           measure="ceu", tags=("content", "institute", "literacy")))
+    for _ in range(20):
+        p = me.progress(cycle)
+        if p.earned_units >= p.rule.required_units:
+            break
+        me.activity(cycle.start, hi, avoid=("content", "literacy"))
+    return True
+
+
 def ar_reinstated(pl: Cycles, me: Person, rng: random.Random, mc_share: float) -> bool:
     """An Arkansas license that lapsed when a school year ended short, expired, and was
     reinstated with a new cycle a year later, after 36 hours earned in that year."""
@@ -163,6 +185,6 @@ def ar_renewed(pl: Cycles, me: Person, rng: random.Random, mc_share: float) -> b
 
 STORIES = {
     "in_grace": in_grace, "completed_in_grace": completed_in_grace, "extended": extended,
-    "nc_old_rule": nc_old_rule, "nc_boundary": nc_boundary,
+    "nc_old_rule": nc_old_rule, "nc_boundary": nc_boundary, "nc_one_course": nc_one_course,
     "ar_reinstated": ar_reinstated, "ar_renewed": ar_renewed,
 }

@@ -3,6 +3,7 @@ through the licenses service, and is idempotent."""
 
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -34,7 +35,7 @@ def test_the_demo_loads_once_prints_its_logins_and_adds_nothing_the_second_time(
     assert sorted(l[1] for l in logins) == ["admin", "district_hr", "educator"] + ["state_office"] * 3
     assert all(len(l) == 4 for l in logins)
     educators, entries, versions, users, cycles, events = before = counts()
-    assert educators >= 250 and entries > 3000 and versions == 8 and users == 6
+    assert educators >= 250 and entries > 3000 and versions == 9 and users == 6  # TX: a rulebook, no educators
     assert cycles > educators and events > cycles
     again = runner.invoke(args=["ledger", "demo"])
     assert again.exit_code == 0 and counts() == before
@@ -146,3 +147,79 @@ def test_north_carolina_judges_each_cycle_by_the_rule_of_its_end(runner):
     boundary = [c for v in histories("NC", today) for c in v.cycles if c.row.cycle_end == new]
     assert boundary and boundary[0].renewal is not None
     assert max(carried) == 8  # National Board credits banked into the next cycle, up to the rule's 8
+
+
+def test_utah_judges_by_its_areas_and_national_board_completes_a_cycle_on_its_own(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    progress = [v.progress[c.row.id] for v in histories("UT", today) for c in v.cycles]
+    assert progress and all(p.rule.min_categories == 2 and p.rule.max_microcredential_units is None
+                            for p in progress)
+    # National Board: complete by satisfied_by, whatever the areas and hours say
+    board = [p for p in progress if p.satisfied_by]
+    assert board and all(p.satisfied_by == "NBPTS-NBC" and p.status == engine.COMPLETE for p in board)
+    assert any(p.earned_units < p.rule.required_units for p in board)  # 90 in professional learning, no 2nd area
+    # every other complete cycle has 100 hours from at least two areas, each within its cap
+    for p in progress:
+        if p.status == engine.COMPLETE and not p.satisfied_by:
+            assert sum(1 for c in p.categories if c.counted > 0) >= 2
+            assert p.earned_units >= 100
+        assert all(c.cap is None or c.counted <= c.cap for c in p.categories)
+    # micro-credentials fill professional learning to its 90 hours; the rest came from elsewhere
+    assert any(c.name == "professional_learning" and c.full for p in progress for c in p.categories)
+
+
+def test_a_north_carolina_course_counts_toward_one_minimum_only(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    short = []
+    for view in histories("NC", today):
+        p = view.progress[view.latest.row.id]
+        assert p.rule.exclusive_minimums
+        if p.status == engine.IN_PROGRESS and p.earned_units >= p.rule.required_units:
+            short.append(p)
+    # the summer institute (3 CEUs, literacy and content) feeds one of the two 3-credit minimums
+    story = [p for p in short if any(v.entry.measure == "ceu" and {"literacy", "content"} <= v.entry.tags
+                                     for v in p.counted)]
+    assert len(story) == 1
+    p = story[0]
+    course = next(v for v in p.counted if v.entry.measure == "ceu")
+    assert course.units == 3  # 3 CEUs = 3 renewal credits
+    assert sorted(m.met for m in p.minimums) == [False, True]
+    fed = [f for m in p.minimums for f in m.fed if f.entry_id == course.entry.id]
+    assert sum(f.units for f in fed) == 3
+
+
+def test_courses_in_ceus_and_semester_hours_are_converted_by_the_state(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    rows = db.session.execute(
+        sa.select(State.code, Entry.measure, Entry.hours, Entry.educator_id, Entry.id)
+        .join(Educator, Entry.educator_id == Educator.id).join(State, Educator.state_id == State.id)
+        .where(Entry.measure.is_not(None))).all()
+    per = {("TN", "ceu"): 5, ("TN", "semester_hour"): 10, ("NC", "ceu"): 1, ("NC", "semester_hour"): Decimal("1.5"),
+           ("UT", "university_credit"): 18, ("UT", "state_credit"): 15, ("MA", "graduate_semester_hour"):
+           Decimal("22.5"), ("MA", "semester_hour"): 15}
+    assert {(r.code, r.measure) for r in rows} == set(per)
+    for code, measure in per:
+        state, measure_, amount, educator_id, entry_id = next(r for r in rows if (r.code, r.measure) == (code, measure))
+        s = educator_standing(db.session, db.session.get(Educator, educator_id), None, today)
+        entry = next(e for e in s["entries"] if e["id"] == entry_id)
+        assert Decimal(str(entry["units"])) == Decimal(amount) * per[code, measure], (code, measure)
+        assert entry["rule"].startswith({"TN": "Tennessee", "NC": "North Carolina", "UT": "Utah",
+                                         "MA": "Massachusetts"}[code])
+
+
+def test_tennessee_national_board_counts_whole_beside_the_micro_credential_cap(runner):
+    assert runner.invoke(args=["ledger", "demo"]).exit_code == 0
+    today = date.today()
+    seen = 0
+    for view in histories("TN", today):
+        for c in view.cycles:
+            p = view.progress[c.row.id]
+            board = [v for v in p.counted if v.entry.credential == "NBPTS-NBC"]
+            if board and p.rule.license == "professional":
+                seen += 1
+                figures = {x.name: x for x in p.categories}
+                assert figures["national_board"].counted == 30 and figures["microcredentials"].counted <= 30
+    assert seen
