@@ -714,3 +714,12 @@ def test_a_csv_activity_in_a_measure_is_recorded_once_and_bad_measures_are_named
                                          f"{LICENSE},TN,2023-03-05,Course,,1,c e u", header=header))
     assert bad.status_code == 422
     assert [(e["row"], e["field"]) for e in bad.json["errors"]] == [(1, "amount"), (2, "measure"), (3, "measure")]
+
+
+def test_an_unknown_column_with_control_characters_is_named_escaped_in_the_report(client, admin, teacher):
+    """Found by the long fuzz: a header cell holding NUL and a C1 control was echoed raw as
+    the error's field, which no text field of the report may hold."""
+    r = post_csv(client, admin, "\x8aa\x00,license_number,state,earned_on,title,hours\n1,TN-1001,TN,2023-03-01,W,1\n")
+    assert r.status_code == 422
+    [unknown] = [e for e in r.json["errors"] if "unknown column" in e["message"]]
+    assert unknown["field"] == "\\x8aa\\x00" and "\x00" not in unknown["field"]
