@@ -17,6 +17,10 @@ EARLIEST = dt.date(1900, 1, 1)
 DATES = validate.Range(min=EARLIEST, max=dt.date(2200, 12, 31), error="must be between 1900-01-01 and 2200-12-31")
 NAME = [validate.Length(min=1, max=100), printable]
 MAX_UNITS = 100000
+# A measure of learning other than the state's unit (ceu, semester_hour): rulebooks convert
+# it, entries and import rows carry it.
+MEASURE = r"^[a-z][a-z0-9_]{0,39}$"
+MEASURE_ERROR = "a lower-case code such as ceu or semester_hour"
 
 
 def decimal(minimum, maximum, min_inclusive=True, **kw):

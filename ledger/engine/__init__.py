@@ -1,7 +1,7 @@
 """The standing engine: pure functions over plain facts (no Flask, no SQLAlchemy, no
 clock). Every page, API answer, transcript and report calls these."""
 
-from .categories import CategoryProgress, categorize, entry_shares
+from .categories import CategoryProgress, categorize, cycle_shares, entry_shares
 from .cycles import (
     LICENSE,
     behind_pace,
@@ -33,7 +33,7 @@ from .units import CLOCK_HOUR, NO_CONVERSION, NO_RATE, NOT_REVIEWED, REJECTED, C
 __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Category", "Conversion", "Conversions", "CLOCK_HOUR", "NO_CONVERSION",
     "NOT_REVIEWED", "REJECTED",
-    "CategoryProgress", "categorize", "entry_shares",
+    "CategoryProgress", "categorize", "cycle_shares", "entry_shares",
     "Entry", "License", "Minimum", "MinimumProgress", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",
     "renewal_progress", "frozen_progress", "Standing", "standing", "NO_RATE", "RateTable", "Valued", "Valuer",

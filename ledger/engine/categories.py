@@ -91,3 +91,13 @@ def entry_shares(counted: Iterable[Valued], rule: RenewalRule) -> dict[int, tupl
                     break
         out[v.entry.id] = (u, why)
     return out
+
+
+def cycle_shares(cycles: Iterable) -> dict[int, tuple[Decimal, str | None]]:
+    """`entry_shares` over several judged cycles (RenewalProgress), keyed by entry: an
+    entry counted in two cycles (two licenses) keeps the first cycle's share."""
+    out: dict[int, tuple[Decimal, str | None]] = {}
+    for p in cycles:
+        for entry_id, share in entry_shares(p.counted, p.rule).items():
+            out.setdefault(entry_id, share)
+    return out

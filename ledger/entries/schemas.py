@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import code, day, decimal, http_url, line
+from ..fields import MEASURE, MEASURE_ERROR, code, day, decimal, http_url, line
 
 KINDS = ("microcredential", "activity")
-MEASURE = r"^[a-z][a-z0-9_]{0,39}$"
-MEASURE_ERROR = "a lower-case code such as ceu or semester_hour"
 
 
 class EntryIn(Schema):

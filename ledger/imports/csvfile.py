@@ -10,13 +10,14 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from .. import fields
 from ..engine import ACTIVITY, MICROCREDENTIAL
 from ..text import unprintable
 from .rows import Row, check_text, check_url, finish, parse_date, parse_hours
 
 REQUIRED = ("license_number", "state", "earned_on")
 OPTIONAL = ("credential", "title", "hours", "amount", "measure", "kind", "tags", "external_id", "evidence_url")
-MEASURE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MEASURE = re.compile(fields.MEASURE)
 KNOWN = REQUIRED + OPTIONAL
 MAX_FIELD = 10_000
 

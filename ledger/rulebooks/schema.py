@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 import pathways
 
-from ..fields import CODE, MAX_UNITS, decimal, line
+from ..fields import CODE, MAX_UNITS, MEASURE, MEASURE_ERROR, decimal, line
 
 
 def _units(required=True, minimum=0, **kw):
@@ -31,32 +31,28 @@ def _date(**kw):
     return fields.Date(validate=validate.Range(min=dt.date(1900, 1, 1), max=dt.date(2200, 12, 31)), **kw)
 
 
-class RateSchema(Schema):
-    units = _units()
+class _EffectiveDated(Schema):
+    """A figure in force from `effective_from` to `effective_to` (inclusive, open-ended
+    when null), with the rule text it comes from."""
     effective_from = _date(required=True)
     effective_to = _date(load_default=None, allow_none=True)
+    cite = fields.String(load_default="", validate=validate.Length(max=1000))
+
+    @validates_schema
+    def _order(self, data, **_):
+        if data.get("effective_to") and data["effective_to"] < data["effective_from"]:
+            raise ValidationError("is before effective_from", "effective_to")
+
+
+class RateSchema(_EffectiveDated):
+    units = _units()
     issuer = _code(40, load_default=None, allow_none=True)
     credential = _code(load_default=None, allow_none=True)
-    cite = fields.String(load_default="", validate=validate.Length(max=1000))
-
-    @validates_schema
-    def _order(self, data, **_):
-        if data.get("effective_to") and data["effective_to"] < data["effective_from"]:
-            raise ValidationError("is before effective_from", "effective_to")
 
 
-class ConversionSchema(Schema):
-    measure = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_]{0,39}$", error="a lower-case code such as ceu or semester_hour"))
+class ConversionSchema(_EffectiveDated):
+    measure = fields.String(required=True, validate=validate.Regexp(MEASURE, error=MEASURE_ERROR))
     units = _units()
-    effective_from = _date(required=True)
-    effective_to = _date(load_default=None, allow_none=True)
-    cite = fields.String(load_default="", validate=validate.Length(max=1000))
-
-    @validates_schema
-    def _order(self, data, **_):
-        if data.get("effective_to") and data["effective_to"] < data["effective_from"]:
-            raise ValidationError("is before effective_from", "effective_to")
 
 
 class MinimumSchema(Schema):

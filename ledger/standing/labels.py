@@ -169,7 +169,7 @@ def counts_toward(s: engine.Standing) -> dict[int, str]:
     notes: dict[int, list[str]] = {}
     for type_, cycles in by_type.items():
         counted = {v.entry.id: p for p in cycles for v in p.counted}
-        shares = {k: share for p in cycles for k, share in engine.entry_shares(p.counted, p.rule).items()}
+        shares = engine.cycle_shares(cycles)
         prefix = f"{type_.capitalize()}: " if several else ""
         for v in s.entries:
             p = counted.get(v.entry.id)

@@ -124,10 +124,7 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
 
     # What each entry adds to a renewal cycle (after the caps), so the record reconciles
     # with the licenses' figures: an entry counted nowhere, or cut by a cap, says so.
-    shares: dict[int, tuple] = {}
-    for p in standing.renewal:
-        for entry_id, share in engine.entry_shares(p.counted, p.rule).items():
-            shares.setdefault(entry_id, share)
+    shares = engine.cycle_shares(standing.renewal)
     rows = []
     for v in standing.entries:
         e = v.entry
