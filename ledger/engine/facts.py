@@ -125,6 +125,9 @@ class RenewalRule:
     categories: tuple[Category, ...] = ()  # areas of learning with their caps, in order
     min_categories: int | None = None  # categories that must each count some units
     satisfied_by: frozenset[str] = frozenset()  # credentials that complete a cycle on their own
+    # (credential, valid_years): holding one current on the cycle's end completes it, earned
+    # before the cycle or in it (a National Board certificate valid for some years)
+    held_current: tuple[tuple[str, int], ...] = ()
     exclusive_minimums: bool = False  # a unit counts toward one minimum only (engine.minimums)
 
     def judges(self, cycle_end: date) -> bool:

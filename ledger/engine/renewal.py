@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 from operator import attrgetter
 
+from pathways import last_day_in_window
+
 from .categories import CategoryProgress, categorize
 from .facts import MICROCREDENTIAL, License, RenewalRule, Renewed
 from .minimums import MinimumProgress, exclusive, shared
@@ -58,6 +60,8 @@ class RenewalProgress:
     categories: tuple[CategoryProgress, ...] = ()  # with a rule's categories: each one's figures
     uncategorized_units: Decimal = ZERO  # with categories: the units of entries in none
     satisfied_by: str | None = None  # the credential that completed the cycle on its own
+    satisfied_entry: int | None = None  # the entry of that credential
+    satisfied_until: date | None = None  # for one held current: the last day it is current
 
     @property
     def own_units(self) -> Decimal:
@@ -96,18 +100,23 @@ class RenewalProgress:
 class _Tally:
     """The figures of a growing set of counted entries, kept as each is added."""
 
-    def __init__(self, rule: RenewalRule, carried: Decimal = ZERO):
-        self.rule, self.carried = rule, carried
+    def __init__(self, rule: RenewalRule, carried: Decimal = ZERO, cycle_end: date | None = None):
+        self.rule, self.carried, self.cycle_end = rule, carried, cycle_end
         self.counted: list[Valued] = []
         self.mc = ZERO
         self.activity = ZERO
         self.got = [ZERO] * len(rule.minimums)  # per minimum (shared): units, or entries for a count
         self.satisfied: str | None = None  # a credential of `satisfied_by`, once one counts
+        self.satisfied_entry: int | None = None
+        self.satisfied_until: date | None = None
 
     def add(self, v: Valued) -> None:
         self.counted.append(v)
-        if self.satisfied is None and v.entry.credential in self.rule.satisfied_by:
-            self.satisfied = v.entry.credential
+        if self.satisfied is None:
+            if v.entry.credential in self.rule.satisfied_by:
+                self.satisfied, self.satisfied_entry = v.entry.credential, v.entry.id
+            else:
+                self.hold(v)
         if v.entry.kind == MICROCREDENTIAL:
             self.mc += v.units
         else:
@@ -115,6 +124,16 @@ class _Tally:
         for i, m in enumerate(self.rule.minimums):
             if m.tag in v.entry.tags:
                 self.got[i] += v.units if m.count is None else 1
+
+    def hold(self, v: Valued) -> None:
+        """A credential of `held_current` completes the cycle when current on its end (or
+        earned in its grace days, after the end: current then)."""
+        for code, years in self.rule.held_current:
+            if v.entry.credential == code:
+                until = last_day_in_window(v.entry.earned_on, years)
+                if self.cycle_end is None or until >= self.cycle_end or v.entry.earned_on > self.cycle_end:
+                    self.satisfied, self.satisfied_entry, self.satisfied_until = code, v.entry.id, until
+                    return
 
     @property
     def mc_counted(self) -> Decimal:
@@ -153,8 +172,9 @@ class _Tally:
         return sum((c.counted for c in categories), other) + self.carried >= rule.required_units
 
     def copy(self) -> _Tally:
-        other = _Tally(self.rule, self.carried)
-        other.satisfied = self.satisfied
+        other = _Tally(self.rule, self.carried, self.cycle_end)
+        other.satisfied, other.satisfied_entry, other.satisfied_until = \
+            self.satisfied, self.satisfied_entry, self.satisfied_until
         other.counted, other.mc, other.activity, other.got = list(self.counted), self.mc, self.activity, \
             list(self.got)
         return other
@@ -185,7 +205,13 @@ def renewal_progress(
     after it ends, grace or not.
     """
     last_day = min(license.cycle_end, as_of)
-    tally = _Tally(rule, carried_in)
+    tally = _Tally(rule, carried_in, license.cycle_end)
+    if rule.held_current:
+        # a certificate earned before the cycle, still current on its end: not counted
+        # (its units belong to the cycle it was earned in), but it completes this one
+        for v in valued[:bisect_left(valued, license.cycle_start, key=_earned)]:
+            if tally.satisfied is None:
+                tally.hold(v)
     # `valued` is in date order: each cycle reads its own dates only (a license's history
     # of many cycles is read once per cycle window, not once per cycle in whole)
     for v in valued[bisect_left(valued, license.cycle_start, key=_earned):
@@ -245,6 +271,8 @@ def renewal_progress(
         categories=categories,
         uncategorized_units=other,
         satisfied_by=tally.satisfied,
+        satisfied_entry=tally.satisfied_entry,
+        satisfied_until=tally.satisfied_until,
     )
 
 

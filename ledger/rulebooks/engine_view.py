@@ -54,7 +54,10 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
                 year_starts=tuple(int(x) for x in (r.get("year_starts") or "07-01").split("-")),
                 categories=tuple(Category(c["name"], frozenset(c["tags"]), c.get("max_units"), c.get("max_fraction"))
                                  for c in r.get("categories") or ()),
-                min_categories=r.get("min_categories"), satisfied_by=frozenset(r.get("satisfied_by") or ()),
+                min_categories=r.get("min_categories"),
+                satisfied_by=frozenset(c for c in r.get("satisfied_by") or () if isinstance(c, str)),
+                held_current=tuple((c["credential"], c["valid_years"]) for c in r.get("satisfied_by") or ()
+                                   if isinstance(c, dict)),
             )
             for r in data["renewal"]
         ),

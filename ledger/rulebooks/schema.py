@@ -76,6 +76,23 @@ class CategorySchema(Schema):
                            metadata={"description": "of required_units: above 0, at most 1"})
 
 
+class HeldSchema(Schema):
+    credential = _code(required=True)
+    valid_years = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=50), metadata={
+        "description": "a certificate is current from the day it is earned for this many years"})
+
+
+class SatisfiedBy(fields.Field):
+    """An item of `satisfied_by`: a catalog code (earned in the cycle, it completes the
+    cycle), or `{credential, valid_years}` (held current on the cycle's end, earned before
+    the cycle or in it, it completes the cycle)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            return HeldSchema().load(value)
+        return _code().deserialize(value)
+
+
 class RenewalSchema(Schema):
     license = _code(50, required=True)
     required_units = _units()
@@ -92,7 +109,8 @@ class RenewalSchema(Schema):
     categories = fields.List(fields.Nested(CategorySchema), load_default=list, validate=validate.Length(max=50))
     min_categories = fields.Integer(load_default=None, allow_none=True, strict=True,
                                     validate=validate.Range(min=1, max=50))
-    satisfied_by = fields.List(_code(), load_default=list, validate=validate.Length(max=100))
+    satisfied_by = fields.List(SatisfiedBy(), load_default=list, validate=validate.Length(max=100), metadata={
+        "description": "catalog codes, or {credential, valid_years} for a certificate held current"})
     exclusive_minimums = fields.Boolean(load_default=False, metadata={
         "description": "a unit of an entry counts toward one minimum only"})
     year_starts = fields.String(load_default="07-01", validate=validate.Regexp(

@@ -63,7 +63,18 @@ def renewal_view(p: engine.RenewalProgress, unit: str) -> dict:
         "renewed_on": long_date(p.renewed.renewed_on) if p.renewed is not None else None,
         "per_month": p.pace and float(p.pace.units_per_month),
         "full": (_full(p) or "").replace("{unit}", unit) or None,
+        "satisfied": _satisfied(p),
     }
+
+
+def _satisfied(p: engine.RenewalProgress) -> str | None:
+    """The sentence naming the credential that completes the cycle whatever the units."""
+    if p.satisfied_by is None or p.status != engine.COMPLETE:
+        return None
+    if p.satisfied_until is None:
+        return f"{p.satisfied_by}, earned in this cycle, completes it on its own, whatever the units."
+    return (f"{p.satisfied_by}, current through {long_date(p.satisfied_until)}, completes this cycle on its own, "
+            "whatever the units.")
 
 
 def _full(p: engine.RenewalProgress) -> str | None:

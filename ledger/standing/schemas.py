@@ -177,6 +177,10 @@ class RenewalOut(_Out):
         "description": "with a rule's categories: each area's units, cap and what it counts, in rulebook order"})
     satisfied_by = fields.String(allow_none=True, metadata={
         "description": "the credential of the rule's satisfied_by that completed the cycle on its own"})
+    satisfied_entry = fields.Integer(allow_none=True, metadata={
+        "description": "the entry of that credential (for one held current, earned perhaps before the cycle)"})
+    satisfied_until = fields.Date(allow_none=True, metadata={
+        "description": "for a credential held current ({credential, valid_years}): its last day current"})
     grace_ends = fields.Date(allow_none=True, metadata={
         "description": "the last day of grace when the rule gives grace: entries earned through it still count"})
 

@@ -56,6 +56,9 @@ def _requires(rule: engine.RenewalRule, unit: str) -> list[str]:
         lines.append(f"{rule.annual_units:g} {unit} in each school year")
     if rule.satisfied_by:
         lines.append(f"{' or '.join(sorted(rule.satisfied_by))} completes a cycle on its own")
+    for code, years in rule.held_current:
+        lines.append(f"holding {code} (current for {years} years from the day it is earned) on the cycle's last day "
+                     "completes it")
     if rule.grace_days:
         lines.append(f"{rule.grace_days} days of grace after a cycle ends")
     return lines

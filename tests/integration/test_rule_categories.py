@@ -50,3 +50,19 @@ def test_exclusive_minimums_over_the_api_name_the_entries_that_fed_each(ledger, 
     assert r["minimums"][0]["fed"] == [{"entry_id": course.id, "units": 3.0}]
     bad = tn_with(client, ledger, minimums=[{"tag": "ethics", "count": 1, "units": 2}])
     assert bad.status_code == 422 and "renewal[0].minimums[0].units" in bad.json["errors"], bad.json
+
+
+def test_a_certificate_held_current_completes_the_cycle_in_the_answer_and_on_the_page(ledger, client, web_user):
+    held = [{"credential": "NEA-TL-01", "valid_years": 10}]
+    assert tn_with(client, ledger, satisfied_by=held).status_code == 201
+    e = ledger.educator("TN")  # the sample cycle: 2020-07-01 .. 2025-06-30
+    cert = ledger.record(e, "NEA-TL-01", earned_on=date(2016, 3, 1))  # before the cycle, current through 2026-02-28
+    [r] = client.get(f"/api/v1/educators/{e.id}/standing?as_of=2024-01-01", headers=ledger.headers()).json["renewal"]
+    assert (r["status"], r["satisfied_by"], r["satisfied_entry"], r["satisfied_until"]) == (
+        "complete", "NEA-TL-01", cert.id, "2026-02-28")
+    assert r["earned_units"] == 0 and r["counted_entries"] == []
+    web_user("state_office", state="TN")
+    page = client.get(f"/educators/{e.id}?as_of=2024-01-01").get_data(as_text=True)
+    assert "NEA-TL-01, current through 28 February 2026, completes this cycle on its own" in page
+    bad = tn_with(client, ledger, satisfied_by=[{"credential": "NEA-TL-01", "valid_years": "ten"}])
+    assert bad.status_code == 422 and "renewal[0].satisfied_by[0].valid_years" in bad.json["errors"], bad.json

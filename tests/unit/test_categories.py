@@ -187,3 +187,70 @@ def test_the_contracts_cap_order_can_move_units_into_a_full_area_pinned():
     a, b = mc(date(2022, 1, 1), "A", "course"), mc(date(2022, 3, 1), "B", "collaboration")
     assert judge([a, b], rule).earned_units == 20
     assert judge([a, b, mc(date(2022, 2, 1), "C", "course")], rule).earned_units == 15
+
+
+# "Holds a current National Board certificate": satisfied_by's {credential, valid_years}
+HELD = Rule("professional", Decimal(100), held_current=(("NBPTS-NBC", 5),), cite="held")
+
+
+@pytest.mark.parametrize("earned,complete", [
+    (date(2021, 7, 1), True),    # earned the cycle's first day: current through 2026-06-30, its end
+    (date(2021, 6, 30), False),  # a day earlier: current through 2026-06-29, a day short of the end
+    (date(2017, 1, 1), False),   # long before: lapsed years before the cycle ends
+])
+def test_a_certificate_held_current_on_the_cycles_last_day_completes_it(earned, complete):
+    p = judge([mc(earned, "NBPTS-NBC")], HELD)
+    assert (p.status == COMPLETE) is complete, p
+    assert (p.satisfied_by == "NBPTS-NBC") is complete
+
+
+def test_a_certificate_earned_before_the_cycle_completes_it_without_counting_its_units():
+    rule = Rule("professional", Decimal(100), held_current=(("NBPTS-NBC", 10),))
+    cert = mc(date(2019, 3, 1), "NBPTS-NBC")  # current through 2029-02-28
+    p = judge([cert, act(date(2022, 1, 1), 5, "course")], rule, as_of=date(2022, 6, 1))
+    assert (p.status, p.satisfied_by, p.satisfied_entry) == (COMPLETE, "NBPTS-NBC", cert.id)
+    assert p.satisfied_until == date(2029, 2, 28) and p.earned_units == 5  # only the cycle's own entry counts
+    assert [v.entry.id for v in p.counted] == [p.counted[0].entry.id] and cert.id not in {v.entry.id for v in p.counted}
+
+
+def test_a_certificate_earned_on_29_february_is_current_through_28_february_of_its_last_year():
+    cycle = License(1, "professional", date(2020, 3, 1), date(2025, 2, 28))
+    rb = Rulebook("UT", 1, "Utah", "hours", Decimal(1), rates=(Rate(Decimal(15), date(2000, 1, 1)),),
+                  renewal=(HELD,))
+    [p] = standing([mc(date(2020, 2, 29), "NBPTS-NBC")], [cycle], rb, date(2025, 2, 28), pathways=False).renewal
+    assert (p.status, p.satisfied_until) == (COMPLETE, date(2025, 2, 28))
+    longer = License(1, "professional", date(2020, 3, 1), date(2025, 3, 1))
+    [q] = standing([mc(date(2020, 2, 29), "NBPTS-NBC")], [longer], rb, date(2025, 3, 1), pathways=False).renewal
+    assert q.status != COMPLETE and q.satisfied_by is None
+
+
+def test_a_certificate_renewed_in_the_grace_days_completes_the_cycle_it_was_short_of():
+    rule = Rule("professional", Decimal(100), grace_days=30, held_current=(("NBPTS-NBC", 5),))
+    old = mc(date(2016, 1, 1), "NBPTS-NBC")  # lapsed 2020-12-31
+    assert judge([old], rule, as_of=date(2026, 7, 10)).status == IN_PROGRESS  # in grace, not yet complete
+    renewed = mc(date(2026, 7, 10), "NBPTS-NBC")
+    p = judge([old, renewed], rule, as_of=date(2026, 7, 10))
+    assert (p.status, p.satisfied_entry) == (COMPLETE, renewed.id)
+
+
+def test_a_certificate_not_yet_earned_on_the_as_of_day_completes_nothing():
+    cert = mc(date(2022, 1, 1), "NBPTS-NBC")
+    assert judge([cert], HELD, as_of=date(2021, 12, 31)).status == IN_PROGRESS
+    assert judge([cert], HELD, as_of=date(2022, 1, 1)).status == COMPLETE
+
+
+@pytest.mark.parametrize("item,path", [
+    ({"credential": "NBPTS-NBC"}, "valid_years"),
+    ({"credential": "NBPTS-NBC", "valid_years": 0}, "valid_years"),
+    ({"credential": "NBPTS-NBC", "valid_years": 51}, "valid_years"),
+    ({"credential": "no spaces", "valid_years": 5}, "credential"),
+])
+def test_a_held_certificate_mistake_is_named_by_its_field(item, path):
+    with pytest.raises(ValidationError) as caught:
+        RenewalSchema().load(rule_doc(satisfied_by=["NBPTS-NBC", item]))
+    assert path in caught.value.messages["satisfied_by"][1], caught.value.messages
+
+
+def test_satisfied_by_takes_codes_and_held_certificates_side_by_side():
+    data = RenewalSchema().load(rule_doc(satisfied_by=["NBPTS-NBC", {"credential": "NBPTS-MOC", "valid_years": 5}]))
+    assert data["satisfied_by"] == ["NBPTS-NBC", {"credential": "NBPTS-MOC", "valid_years": 5}]
