@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from .. import engine
+from ..access import audit
 from ..access.principals import Principal
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Educator, PendingRulebook, RulebookVersion, State, utcnow
@@ -120,6 +121,9 @@ def preview_upload(session, principal: Principal, raw, name: str, as_of: date) -
                           uploaded_at=utcnow(), as_of=as_of, summary=status_changes(session, state, document, as_of))
     session.add(row)
     session.flush()
+    audit.record(session, principal.actor, "preview_rulebook", "rulebook", f"{state.code} preview",
+                 {"sha256": row.sha256, "base_version": row.base_version, "name": row.name,
+                  "as_of": as_of.isoformat(), "changed": row.summary.get("changed")})
     return row
 
 
@@ -180,4 +184,6 @@ def discard(session, principal: Principal, state: State, pending_id: str) -> Pen
     row = pending_of(session, state, pending_id)
     session.delete(row)
     session.flush()
+    audit.record(session, principal.actor, "discard_rulebook", "rulebook", f"{state.code} preview",
+                 {"sha256": row.sha256, "base_version": row.base_version, "name": row.name})
     return row

@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import func, select
 
 from ledger import clock
-from ledger.models import PendingRulebook, RulebookVersion, State
+from ledger.models import AuditEvent, PendingRulebook, RulebookVersion, State
 from ledger.rulebooks import preview
 from tests import samples
 from tests.conftest import ACTOR, csrf_token
@@ -190,6 +190,12 @@ def test_discard_leaves_nothing(web_user, session, teachers):
     assert pending_count(session) == 0 and versions(session) == [1]
     assert client.get(location).status_code == 404
     assert publish(client, location, "", "/discard").status_code == 404
+    # the office's decisions are kept: who previewed, what (its digest) and who discarded it
+    rows = session.execute(select(AuditEvent.action, AuditEvent.record_id, AuditEvent.detail)
+                           .where(AuditEvent.action.in_(("preview_rulebook", "discard_rulebook")))
+                           .order_by(AuditEvent.id)).all()
+    assert [(a, rid) for a, rid, _ in rows] == [("preview_rulebook", "TN preview"), ("discard_rulebook", "TN preview")]
+    assert rows[0].detail["sha256"] == rows[1].detail["sha256"] and rows[0].detail["base_version"] == 1
 
 
 def switch(client, web_user, role, **scope):
