@@ -128,6 +128,8 @@ class RenewalRule:
     # (credential, valid_years): holding one current on the cycle's end completes it, earned
     # before the cycle or in it (a National Board certificate valid for some years)
     held_current: tuple[tuple[str, int], ...] = ()
+    units_per_other_license: Decimal | None = None  # added for each other license type held (MA)
+    highest_of_held: bool = False  # holding several: the highest requirement among them (TX)
     exclusive_minimums: bool = False  # a unit counts toward one minimum only (engine.minimums)
 
     def judges(self, cycle_end: date) -> bool:

@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathways import PathwayEvaluator, PathwayResult, Salary, salary
 
 from .facts import Entry, License, Rulebook
+from .held import with_licenses_held
 from .renewal import RenewalProgress, frozen_progress, renewal_progress
 from .units import ZERO, Valued, Valuer
 
@@ -56,6 +57,7 @@ def standing(
         first[lic.type] = (license_id, number + 1)
         rule = rulebook.rule_for(lic)
         if rule is not None:
+            rule = with_licenses_held(rule, lic, licenses, rulebook.rule_for)
             prev = before.get(lic.type)
             spent = prev.grace_counted if prev is not None else frozenset()
             back_to_back = prev is not None and lic.cycle_start == prev.license.cycle_end + timedelta(days=1)

@@ -58,6 +58,8 @@ def _engine_rulebook(state: str, version: int, document_json: str) -> Rulebook:
                 satisfied_by=frozenset(c for c in r.get("satisfied_by") or () if isinstance(c, str)),
                 held_current=tuple((c["credential"], c["valid_years"]) for c in r.get("satisfied_by") or ()
                                    if isinstance(c, dict)),
+                units_per_other_license=r.get("units_per_other_license"),
+                highest_of_held=bool(r.get("highest_of_held")),
             )
             for r in data["renewal"]
         ),

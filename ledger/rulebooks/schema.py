@@ -111,6 +111,11 @@ class RenewalSchema(Schema):
                                     validate=validate.Range(min=1, max=50))
     satisfied_by = fields.List(SatisfiedBy(), load_default=list, validate=validate.Length(max=100), metadata={
         "description": "catalog codes, or {credential, valid_years} for a certificate held current"})
+    units_per_other_license = _units(required=False, load_default=None, allow_none=True, metadata={
+        "description": "added to required_units for each other license type held on the cycle's end (MA)"})
+    highest_of_held = fields.Boolean(load_default=False, metadata={
+        "description": "an educator holding several license types whose rules say so completes the highest "
+                       "required_units of them (TX)"})
     exclusive_minimums = fields.Boolean(load_default=False, metadata={
         "description": "a unit of an entry counts toward one minimum only"})
     year_starts = fields.String(load_default="07-01", validate=validate.Regexp(

@@ -59,6 +59,10 @@ def _requires(rule: engine.RenewalRule, unit: str) -> list[str]:
     for code, years in rule.held_current:
         lines.append(f"holding {code} (current for {years} years from the day it is earned) on the cycle's last day "
                      "completes it")
+    if rule.units_per_other_license is not None:
+        lines.append(f"{rule.units_per_other_license:g} {unit} more for each other license held")
+    if rule.highest_of_held:
+        lines.append("holding several licenses: the highest requirement among them")
     if rule.grace_days:
         lines.append(f"{rule.grace_days} days of grace after a cycle ends")
     return lines
