@@ -132,6 +132,7 @@ def _known_requests(r: Records):
                        {"as_of": "2024-05-01"}, 200),
         "a rulebook loaded": ("POST", "/api/v1/rulebooks", {}, deepcopy(samples.MA), 201),
         "a rulebook read": ("GET", "/api/v1/rulebooks/{state}", {"state": "TN"}, None, 200),
+        "a rulebook previewed": ("POST", "/api/v1/rulebooks/preview", {}, deepcopy(samples.TN), 200),
         "the catalog loaded": ("POST", "/api/v1/catalog", {}, deepcopy(samples.CATALOG), 200),
         "the educators listed": ("GET", "/api/v1/educators", {}, {"page": 1, "page_size": 2}, 200),
         "a transcript issued": ("POST", "/api/v1/educators/{educator_id}/transcripts", {"educator_id": r.educator_id},
@@ -147,7 +148,7 @@ KNOWN = (
     "a micro-credential recorded", "an activity recorded", "a credential already held",
     "an external_id again, same content", "an external_id again, other content", "an unknown credential",
     "a void", "a second void", "a voided entry", "an educator added", "an educator already there",
-    "a standing", "a rulebook loaded", "a rulebook read", "the catalog loaded", "the educators listed",
+    "a standing", "a rulebook loaded", "a rulebook read", "a rulebook previewed", "the catalog loaded", "the educators listed",
     "a transcript issued", "an unofficial transcript", "a serial never issued", "the public keys",
 )
 

@@ -270,3 +270,24 @@ def test_the_cli_preview_prints_the_same_summary_and_loads_nothing(runner, sessi
     path.write_text("state: TN\nname: [unclosed\n")
     out = runner.invoke(args=["ledger", "load-rulebook", "--preview", str(path)])
     assert out.exit_code == 1 and "not valid YAML or JSON" in out.output and "Traceback" not in out.output
+
+
+def test_the_api_preview_names_the_changes_and_loads_nothing(ledger, client, session, teachers):
+    headers = ledger.headers("state_office", state="TN")
+    r = client.post("/api/v1/rulebooks/preview", json=raised(), headers=headers)
+    assert r.status_code == 200, r.json
+    body = r.json
+    assert (body["state"], body["in_force"], body["changed"], body["as_of"]) == ("TN", 1, 1, TODAY.isoformat())
+    assert body["counts"] == [{"from": "complete", "to": "in_progress", "educators": 1}]
+    assert body["changes"] == [{"educator_id": teachers["complete"].id, "license": "professional",
+                                "from": "complete", "to": "in_progress"}]
+    assert versions(session) == [1] and pending_count(session) == 0
+    # the same checks as loading: a mistake named by its field, another state's rules refused
+    bad = raised()
+    bad["renewal"][0]["required_units"] = -1
+    r = client.post("/api/v1/rulebooks/preview", json=bad, headers=headers)
+    assert r.status_code == 422 and "renewal[0].required_units" in r.json["errors"], r.json
+    ut = deepcopy(samples.UT)
+    assert client.post("/api/v1/rulebooks/preview", json=ut, headers=headers).status_code == 403
+    assert client.post("/api/v1/rulebooks/preview", json=raised(),
+                       headers=ledger.headers("educator", educator=teachers["steady"].id)).status_code == 403
