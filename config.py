@@ -37,6 +37,15 @@ class Config:
     }
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Evidence files (submissions): kept in a local directory (default instance/evidence)
+    # or, with EVIDENCE_STORE=s3, in an S3-compatible bucket (credentials as boto3 reads
+    # them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or an instance role).
+    EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "local")
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "evidence/")
     # A transcript asked for by a page or an API call lists at most this many entries (laid
     # out in a few seconds); the command line and season printing have no limit.
     TRANSCRIPT_MAX_ENTRIES = int(os.environ.get("TRANSCRIPT_MAX_ENTRIES", "600"))

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
-               "transcripts"]
+               "transcripts", "submissions"]
 PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
-                "catalog", "transcripts"]
+                "catalog", "transcripts", "submissions"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 

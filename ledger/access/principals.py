@@ -31,6 +31,10 @@ PERMISSIONS = {
     "load_rulebook": {ADMIN, STATE_OFFICE},
     "load_catalog": {ADMIN, STATE_OFFICE},
     "review_credential": {ADMIN, STATE_OFFICE},
+    # Submissions (CONTRACT.md section 7): anyone reports for the educators in their scope
+    # (an educator: themselves); only district HR and the state office decide.
+    "submit": set(ROLES),
+    "decide_submission": {STATE_OFFICE, DISTRICT_HR},
 }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from marshmallow import ValidationError
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
 
 from ..access import audit
 from ..access.principals import Principal
@@ -121,3 +123,22 @@ def reviews_of(session, credential_ids) -> dict[int, list[CredentialReview]]:
                                  .order_by(CredentialReview.id.desc())):
             out.setdefault(r.credential_id, []).append(r)
     return out
+
+
+def add_badge(session, badge) -> tuple[int, str]:
+    """(id, code) of a badge new to the catalog, added not yet reviewed (CONTRACT.md
+    section 3): the same badge gets the same code every time (from its id), its issuer
+    `OBI-` from the issuer's id. `badge` has id, name, issuer_id, issuer_name and tags
+    (imports.rows.Badge). Imports and approved submissions add badges this one way."""
+    issuer_code = "OBI-" + hashlib.sha256(badge.issuer_id.encode()).hexdigest()[:10].upper()
+    issuer_id = session.scalar(select(Issuer.id).where(Issuer.code == issuer_code))
+    if issuer_id is None:
+        issuer_id = session.execute(
+            insert(Issuer).values(code=issuer_code, name=badge.issuer_name).returning(Issuer.id)
+        ).scalar_one()
+    code = "OB-" + hashlib.sha256(badge.id.encode()).hexdigest()[:12].upper()
+    credential_id = session.execute(
+        insert(Credential).values(code=code, title=badge.name, issuer_id=issuer_id, tags=badge.tags,
+                                  badge_id=badge.id, reviewed=False).returning(Credential.id)
+    ).scalar_one()
+    return credential_id, code

@@ -1,5 +1,6 @@
 """The extra records loaded after the educators, for the pages to show on a first visit: an
-Open Badges import (with a badge new to the catalog), a Juab salary run and a transcript."""
+Open Badges import (with a badge new to the catalog), a Juab salary run, a transcript and
+submissions waiting in the HR and state queues."""
 
 from __future__ import annotations
 
@@ -59,4 +60,15 @@ def load_extras(session, principal, today: date, echo, logins) -> None:
             row = transcripts.issue(session, principal, tn.id, state="TN", today=today)
             session.commit()
             echo(f"issued transcript {row.serial} for {row.name}")
+    _submissions(session, principal, today, echo)
+
+
+def _submissions(session, principal, today: date, echo) -> None:
+    from flask import current_app
+
+    from ..submissions.storage import store_for
+    from .submissions import load_submissions
+
+    store = current_app.extensions.get("evidence_store") or store_for(current_app.config, current_app.instance_path)
+    load_submissions(session, principal, today, echo, store)
 

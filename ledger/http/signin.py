@@ -83,10 +83,12 @@ def home_for(role: str) -> str:
 
 
 NAV = {
-    EDUCATOR: [("educator_pages.me", "My progress"), ("transcript_pages.verify_lookup", "Verify a transcript")],
-    DISTRICT_HR: [("district_pages.roster", "Roster"), ("import_pages.imports", "Imports"),
-                  ("district_pages.salary_runs", "Salary runs")],
+    EDUCATOR: [("educator_pages.me", "My progress"), ("submission_pages.mine", "Report something"),
+               ("transcript_pages.verify_lookup", "Verify a transcript")],
+    DISTRICT_HR: [("district_pages.roster", "Roster"), ("submission_pages.queue", "Submissions"),
+                  ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
+                   ("submission_pages.queue", "Submissions"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
                    ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts")],
 }

@@ -25,15 +25,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, bindparam, func, insert, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..access import audit
 from ..access.principals import Principal
+from ..catalog.service import add_badge
 from ..engine import MICROCREDENTIAL
 from ..errors import Conflict
-from ..models import Credential, Educator, Entry, Holding, Issuer, State, savepoint
+from ..models import Credential, Educator, Entry, Holding, State, savepoint
 from .rows import Row
 from .sources import FileProblem, not_utf8
 from .write import write_entries
@@ -308,18 +309,7 @@ class _Import:
     def _new_badge(self, badge) -> int:
         """A badge the catalog does not know joins it, marked not yet reviewed: the same
         badge gets the same code every time (from its id)."""
-        session = self.session
-        issuer_code = "OBI-" + hashlib.sha256(badge.issuer_id.encode()).hexdigest()[:10].upper()
-        issuer_id = session.scalar(select(Issuer.id).where(Issuer.code == issuer_code))
-        if issuer_id is None:
-            issuer_id = session.execute(
-                insert(Issuer).values(code=issuer_code, name=badge.issuer_name).returning(Issuer.id)
-            ).scalar_one()
-        code = "OB-" + hashlib.sha256(badge.id.encode()).hexdigest()[:12].upper()
-        credential_id = session.execute(
-            insert(Credential).values(code=code, title=badge.name, issuer_id=issuer_id, tags=badge.tags,
-                                      badge_id=badge.id, reviewed=False).returning(Credential.id)
-        ).scalar_one()
+        credential_id, code = add_badge(self.session, badge)
         self.badges[badge.id] = self.credentials[code] = credential_id
         self.codes_of[credential_id] = code
         self.report.credentials_added.append(code)

@@ -26,11 +26,12 @@ from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
 from .people import District, Educator, Employment, License, LicenseEvent, State
 from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
+from .submissions import EntryEvidence, EvidenceFile, Submission
 
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "AuditEvent", "Base",
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
-    "Holding",
+    "EntryEvidence", "EvidenceFile", "Holding", "Submission",
     "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State",
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",

@@ -47,6 +47,7 @@ def live_server(request, tmp_path_factory, signing_keys):
     migrate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests",
                       "SIGNING_KEY_DIR": str(signing_keys), "WTF_CSRF_TIME_LIMIT": None,
+                      "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
                       "LOGIN_RATE_LIMIT": "1000 per minute"})
     with app.app_context():
         from datetime import date
