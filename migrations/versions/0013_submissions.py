@@ -5,7 +5,7 @@ entry was approved on) are history: append-only by trigger and linked into the h
 chain. A submission changes once, from pending to approved or rejected, with who decided
 and when; a trigger refuses any other change and every DELETE on both engines.
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-10 10:00:00
 
@@ -13,7 +13,7 @@ Create Date: 2026-12-10 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
