@@ -84,8 +84,8 @@ def home_for(role: str) -> str:
 
 NAV = {
     EDUCATOR: [("educator_pages.me", "My progress"), ("transcript_pages.verify_lookup", "Verify a transcript")],
-    DISTRICT_HR: [("district_pages.roster", "Roster"), ("import_pages.imports", "Imports"),
-                  ("district_pages.salary_runs", "Salary runs")],
+    DISTRICT_HR: [("district_pages.roster", "Roster"), ("educator_pages.new_hire", "New hire"),
+                  ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
                    ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts")],
