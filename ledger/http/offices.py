@@ -75,13 +75,14 @@ def like(term: str) -> str:
 
 
 def current_district(code: str | None = None) -> District | None:
-    """HR: its own district. Admin: `code` (404 when unknown), else the first by code.
+    """HR: its own district (another one named is a 404). Admin: `code` (404 when
+    unknown), else the first by code.
     State office: `code` among its state's districts (404 otherwise), else its first."""
     p = principal()
-    if p.role == DISTRICT_HR:
-        return db.session.get(District, p.district_id)
     code = (code if code is not None else request.values.get("district") or "").strip()
-    if code:
+    if p.role == DISTRICT_HR and not code:
+        return db.session.get(District, p.district_id)
+    if code:  # HR naming another district, like anyone naming one outside their scope: 404
         return district_in_scope(db.session, p, code, "read")  # NotFound -> 404
     stmt = select(District).order_by(District.code).limit(1)
     if p.role == STATE_OFFICE:
