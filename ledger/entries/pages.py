@@ -39,7 +39,8 @@ def record(educator_id):
     # the confirmation is shown in the form just used, and the page opens there
     place = "record-mc" if entry.credential else "record-activity"
     flash(f"Recorded {what}, earned {entry.earned_on.isoformat()}." if created else
-          f"{what} was already recorded with this external id.", f"good@{place}")
+          f"{what}, earned {entry.earned_on.isoformat()}, was already recorded: nothing new was added.",
+          f"good@{place}")
     return redirect(url_for("educator_pages.educator", educator_id=educator_id) + f"#{place}")
 
 
