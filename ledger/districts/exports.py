@@ -4,6 +4,7 @@ in the district's state today."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 
@@ -83,16 +84,40 @@ def export_csv(session, principal: Principal, code: str, table: str, as_of: date
     ))
 
 
-def export_json(session, principal: Principal, code: str, as_of: date) -> dict:
-    district = district_in_scope(session, principal, code, "read")
-    return {
-        "district": {"code": district.code, "name": district.name, "state": district.state.code},
-        "as_of": as_of.isoformat(),
-        "educators": [dict(zip(EDUCATOR_HEADER, r)) for r in educators_rows(session, district)],
-        "entries": [
+def _json_parts(session, district, as_of: date) -> tuple[dict, dict[str, Iterator[dict]]]:
+    head = {"district": {"code": district.code, "name": district.name, "state": district.state.code},
+            "as_of": as_of.isoformat()}
+    return head, {
+        "educators": (dict(zip(EDUCATOR_HEADER, r)) for r in educators_rows(session, district)),
+        "entries": (
             {k: (v.isoformat() if hasattr(v, "isoformat") else float(v) if k == "hours" and v is not None else v)
              for k, v in zip(ENTRY_HEADER, r)}
             for r in entries_rows(session, district)
-        ],
-        "standing": list(standing_rows(session, district, as_of)),
+        ),
+        "standing": standing_rows(session, district, as_of),
     }
+
+
+def export_json(session, principal: Principal, code: str, as_of: date) -> dict:
+    district = district_in_scope(session, principal, code, "read")
+    head, lists = _json_parts(session, district, as_of)
+    return {**head, **{name: list(items) for name, items in lists.items()}}
+
+
+def export_json_text(session, principal: Principal, code: str, as_of: date) -> Iterator[str]:
+    """The text `json.dumps(export_json(...), default=str)` gives (what the CLI writes),
+    a record at a time, for a streamed download. The scope is checked before the first
+    piece, so a refusal is an answer, never a broken stream."""
+    district = district_in_scope(session, principal, code, "read")
+
+    def pieces():
+        head, lists = _json_parts(session, district, as_of)
+        yield json.dumps(head, default=str)[:-1]
+        for name, items in lists.items():
+            yield f", {json.dumps(name)}: ["
+            for i, item in enumerate(items):
+                yield (", " if i else "") + json.dumps(item, default=str)
+            yield "]"
+        yield "}"
+
+    return pieces()

@@ -4,20 +4,21 @@ admin any district."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import case, func, select
 
 from pathways import add_months
 
 from .. import clock
-from ..access.principals import ADMIN, DISTRICT_HR
+from ..access.principals import ADMIN, DISTRICT_HR, STATE_OFFICE
 from ..http.forms import attempt
 from ..http.offices import current_district, district_choices
 from ..http.signin import principal, role_required
 from ..models import District, SalaryRun, SalaryRunRow, db
 from ..standing.labels import long_date
+from . import exports
 from . import salary_runs as run_service
-from .roster import matches, monthly_mcs, roster_rows
+from .roster import matches, monthly_mcs, roster_lines, roster_rows
 from .schemas import SALARY_RUN_IN
 
 bp = Blueprint("district_pages", __name__, url_prefix="/district")
@@ -29,6 +30,19 @@ STAGE_FILTERS = {"in_progress": "In progress", "held": "Held (in maintenance)", 
                  "holding": "Held or permanent", "lapsed": "Lapsed", "none": "None started"}
 
 
+def _filters() -> tuple[str, str, str]:
+    """The roster's filters from the query: renewal status, role-card stage, search words."""
+    status = request.args.get("status", "")
+    stage = request.args.get("stage", "")
+    q = (request.args.get("q") or "").strip()[:100]
+    return (status if status in RENEWAL_FILTERS else "", stage if stage in STAGE_FILTERS else "", q)
+
+
+def _filtered(rows: list[dict], status: str, stage: str, q: str) -> list[dict]:
+    return [r for r in rows if (not status or status in r["keys"]) and (not stage or stage in r["stages"])
+            and (not q or matches(r, q))]
+
+
 @bp.get("")
 @role_required(DISTRICT_HR, ADMIN)
 def roster():
@@ -37,13 +51,8 @@ def roster():
         return render_template("hr/roster.html", district=None, districts=district_choices())
     day = clock.today()
     rows, unit, mcs_by_month = roster_rows(db.session, district, day)
-    status = request.args.get("status", "")
-    stage = request.args.get("stage", "")
-    q = (request.args.get("q") or "").strip()[:100]
-    status = status if status in RENEWAL_FILTERS else ""
-    stage = stage if stage in STAGE_FILTERS else ""
-    shown = [r for r in rows if (not status or status in r["keys"]) and (not stage or stage in r["stages"])
-             and (not q or matches(r, q))]
+    status, stage, q = _filters()
+    shown = _filtered(rows, status, stage, q)
     base = {"district": request.args["district"]} if request.args.get("district") else {}
     kpis = [
         (key, label, value, tone, url_for("district_pages.roster", **base, **({"status": key} if key else {})),
@@ -100,17 +109,24 @@ def salary_runs():
     district = current_district()
     errors: dict[str, list[str]] | None = {}
     pay_date = (request.form.get("pay_date") or "").strip()
+    same_date: list = []
     if request.method == "POST" and district is not None:
+        # a second run for a pay date already run is made only when the clerk confirms that date
+        confirmed = bool(pay_date) and (request.form.get("confirm") or "").strip() == pay_date
         run, errors = attempt(lambda: run_service.create_run(
-            db.session, principal(), district.code, SALARY_RUN_IN.load({"pay_date": pay_date})["pay_date"]))
+            db.session, principal(), district.code, SALARY_RUN_IN.load({"pay_date": pay_date})["pay_date"],
+            same_pay_date_ok=confirmed))
         if not errors:
             flash(f"Salary run made for pay date {run.pay_date.isoformat()}: {len(run.rows)} employees.", "good")
             return redirect(url_for("district_pages.salary_run", run_id=run.id))
+        if "confirm" in errors:
+            same_date = [r for r in _runs(district) if r["run"].pay_date.isoformat() == pay_date]
     runs = _runs(district) if district is not None else []
     latest = runs[0]["run"].pay_date if runs else None
+    status = 409 if same_date else 422 if errors else 200
     return render_template("hr/salary_runs.html", district=district, districts=district_choices(), runs=runs,
-                           errors=errors, pay_date=pay_date, latest=latest,
-                           today=clock.today()), (422 if errors else 200)
+                           errors=errors, pay_date=pay_date, latest=latest, same_date=same_date,
+                           today=clock.today()), status
 
 
 @bp.get("/salary-runs/<id:run_id>")
@@ -134,3 +150,50 @@ def salary_run_csv(run_id):
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="salary-run-{run.district.code}-{run.pay_date}-{run.id}.csv"',
         "Cache-Control": "no-store"})
+
+
+# -- downloads: the roster as shown, and the district's own data ----------------------
+
+def _download(lines, filename: str, mimetype: str) -> Response:
+    return Response(stream_with_context(lines), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/roster.csv")
+@role_required(DISTRICT_HR, ADMIN)
+def roster_csv():
+    """The roster with the filters the page had (status, stage, search), every matching
+    employee (not one page of them), one line per license."""
+    district = current_district()
+    if district is None:
+        abort(404)
+    day = clock.today()
+    rows, unit, _ = roster_rows(db.session, district, day)
+    status, stage, q = _filters()
+    shown = _filtered(rows, status, stage, q)
+    suffix = "".join(f"-{v}" for v in (status, stage) if v) + ("-search" if q else "")
+    return _download(roster_lines(shown, unit), f"{district.code}-roster-{day}{suffix}.csv", "text/csv")
+
+
+@bp.get("/export.json")
+@role_required(DISTRICT_HR, STATE_OFFICE, ADMIN)
+def export_json():
+    """What `flask ledger export` writes as {CODE}-export.json, streamed."""
+    district = current_district()
+    if district is None:
+        abort(404)
+    lines = exports.export_json_text(db.session, principal(), district.code, clock.today())
+    return _download(lines, f"{district.code}-export.json", "application/json")
+
+
+@bp.get("/export/<table>.csv")
+@role_required(DISTRICT_HR, STATE_OFFICE, ADMIN)
+def export_csv(table):
+    """What `flask ledger export` writes as {CODE}-{table}.csv, streamed."""
+    if table not in exports.TABLES:
+        abort(404)
+    district = current_district()
+    if district is None:
+        abort(404)
+    lines = exports.export_csv(db.session, principal(), district.code, table, clock.today())
+    return _download(lines, f"{district.code}-{table}.csv", "text/csv")

@@ -5,6 +5,7 @@ one for their licenses, a few for their entries, then the engine in memory)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from pathways import add_months
 
 from .. import engine
+from ..exports import csv_lines
 from ..models import District, Educator
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
@@ -105,3 +107,22 @@ def monthly_mcs(counts: Counter, day: date, months: int = 24) -> list[tuple[str,
 def matches(row: dict, q: str) -> bool:
     q = q.casefold()
     return any(q in text.casefold() for text in (row["name"], row["sort_name"], row["license_number"]))
+
+
+ROSTER_HEADER = ["educator_id", "name", "license_number", "license", "earned", "required", "unit", "renewal",
+                 "due_within_6_months", "cycle_end", "role_cards", "lane"]
+
+
+def roster_lines(rows: list[dict], unit: str) -> Iterator[str]:
+    """The roster as CSV: what the page shows, one line per license in the district's
+    state (an employee with none gets one line with those cells empty)."""
+    def lines():
+        for r in rows:
+            cards = "; ".join(f"{c['name']}: {c['label']}" for c in r["cards"])
+            head = [r["id"], r["sort_name"], r["license_number"]]
+            for v in r["renewals"] or [None]:
+                renewal = ([None] * 7 if v is None else
+                           [v["license"], f"{v['earned_units']:g}", f"{v['required_units']:g}", unit, v["pill"],
+                            v["due_soon"], v["cycle_end"]])
+                yield head + renewal + [cards, r["lane"]]
+    return csv_lines(ROSTER_HEADER, lines())

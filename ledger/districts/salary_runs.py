@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from ..access import audit
 from ..access.principals import Principal, district_in_scope
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..exports import csv_lines
 from ..models import MAX_ID, District, Educator, SalaryRun, SalaryRunRow, lock_for_write
 from ..rulebooks.service import newest_version
@@ -28,7 +28,11 @@ CSV_HEADER = ["educator_id", "license_number", "name", "credits_total", "credits
               "base_salary_pct", "designations"]
 
 
-def create_run(session, principal: Principal, code: str, pay_date: date) -> SalaryRun:
+def create_run(session, principal: Principal, code: str, pay_date: date, *,
+               same_pay_date_ok: bool = True) -> SalaryRun:
+    """`same_pay_date_ok=False` (the HR page until the clerk confirms) refuses a second
+    run for a pay date the district already has a run for (409 naming `confirm`); the
+    API keeps the contract's behaviour, a second run whose credits_new are all 0."""
     district = district_in_scope(session, principal, code, "salary_run")
     # One run of a district at a time: two at once would each post the same new credits.
     lock_for_write(session, District, district.id)
@@ -37,6 +41,12 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
         raise Invalid(
             f"pay_date {pay_date} is before this district's latest run ({latest}): runs are never back-dated",
             {"pay_date": [f"before the latest run's pay date {latest}"]},
+        )
+    if not same_pay_date_ok and latest == pay_date:
+        raise Conflict(
+            f"this district already has a run for pay date {pay_date}",
+            {"confirm": [f"a run for pay date {pay_date} already exists: confirm to make another"]},
+            runs=same_date_runs(session, district.id, pay_date),
         )
     version = newest_version(session, district.state.code)
     employees = session.execute(
@@ -91,6 +101,11 @@ def create_run(session, principal: Principal, code: str, pay_date: date) -> Sala
 
 
 _NEVER = object()
+
+
+def same_date_runs(session, district_id: int, pay_date: date) -> list[SalaryRun]:
+    return list(session.scalars(select(SalaryRun).where(SalaryRun.district_id == district_id,
+                                                        SalaryRun.pay_date == pay_date).order_by(SalaryRun.id)))
 
 
 def get_run(session, principal: Principal, run_id: int) -> SalaryRun:

@@ -6,20 +6,41 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
 from .. import clock
-from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, WRITERS, educator_in_scope
-from ..http.offices import PER_PAGE, current_state, like, page_args, page_number, render_state_page, state_scope
+from ..access.principals import ADMIN, DISTRICT_HR, EDUCATOR, STATE_OFFICE, WRITERS, educator_in_scope
+from ..errors import LedgerError, flatten
+from ..http.forms import attempt
+from ..http.offices import (
+    PER_PAGE,
+    current_district,
+    current_state,
+    district_choices,
+    like,
+    page_args,
+    page_number,
+    render_state_page,
+    state_scope,
+)
 from ..http.signin import principal, role_required
 from ..licenses import service as licenses_service
 from ..models import Credential, Educator, Entry, State, db
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
 from ..standing.answer import read_standing
 from ..standing.labels import dashboard
 from ..standing.whatif import requirements
 from ..transcripts import service as transcripts
+from . import employment
+from . import search as educator_search
+from .schemas import EducatorIn, MoveIn
+from .service import create_educator
 
 bp = Blueprint("educator_pages", __name__)
+EDUCATOR_IN = EducatorIn()
+MOVE_IN = MoveIn()
 
 
 @bp.get("/me")
@@ -92,3 +113,111 @@ def search():
         .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).unique().all()
     return render_state_page("state/educators.html", state, people=people, q=q, total=total, page=page, pages=pages,
                    pager_args={**page_args(state), **({"q": q} if q else {})})
+
+
+# -- a new hire: a new educator with their license, or someone already recorded moving in --
+
+HIRE_FIELDS = {"license_number": "license_number", "first_name": "first_name", "last_name": "last_name",
+               "email": "email", "employed_since": "employed_since", "state": "license_state",
+               "licenses[0].type": "license_type", "licenses[0].state": "license_state",
+               "licenses[0].cycle_start": "cycle_start", "licenses[0].cycle_end": "cycle_end",
+               "licenses": "license_type", "district": "_form"}
+HIRE_FORM = ("first_name", "last_name", "email", "license_number", "license_state", "license_type",
+             "cycle_start", "cycle_end", "employed_since")
+
+
+def _hire_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The service's and schema's field paths as the form's field names."""
+    out: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        out.setdefault(HIRE_FIELDS.get(path, "_form" if path in ("", "_schema") else path), []).extend(messages)
+    return out
+
+
+def _hire_page(district, status=200, **context):
+    p = principal()
+    states = db.session.execute(select(State.code, State.name).order_by(State.code)).all()
+    if p.role != ADMIN:  # HR and a state office record licenses only in their own state (F-06)
+        states = [s for s in states if s[0] == district.state.code]
+    version = newest_version(db.session, district.state.code)
+    types = list(dict.fromkeys(r.license for r in engine_rulebook(version).renewal))
+    context.setdefault("form", {"license_state": district.state.code, "employed_since": clock.today().isoformat()})
+    return render_template(
+        "hr/new_hire.html", district=district, districts=district_choices(), states=states, types=types,
+        may_move=p.role in (ADMIN, STATE_OFFICE), today=clock.today(), **{"errors": {}, "found": None, "q": "",
+                                                                             **context}), status
+
+
+@bp.route("/district/new-hire", methods=["GET", "POST"])
+@role_required(DISTRICT_HR, STATE_OFFICE, ADMIN)
+def new_hire():
+    """Add a new educator with their first license, employed by the district from a day,
+    through the API's schema and service (create_educator): same checks, same scope."""
+    district = current_district()
+    if district is None:
+        abort(404)
+    if request.method == "GET":
+        return _hire_page(district)
+    form = {k: (request.form.get(k) or "").strip() for k in HIRE_FORM}
+    raw = {"license_number": form["license_number"], "first_name": form["first_name"],
+           "last_name": form["last_name"], "email": form["email"] or None, "state": district.state.code,
+           "district": district.code, "employed_since": form["employed_since"] or None,
+           "licenses": [{"type": form["license_type"], "state": form["license_state"] or district.state.code,
+                         "cycle_start": form["cycle_start"], "cycle_end": form["cycle_end"]}]}
+    try:
+        person = create_educator(db.session, principal(), EDUCATOR_IN.load(raw))
+    except ValidationError as exc:
+        db.session.rollback()
+        return _hire_page(district, 422, form=form, errors=_hire_errors(flatten(exc.messages)))
+    except LedgerError as exc:
+        db.session.rollback()
+        if exc.status == 404 or (exc.status == 403 and not exc.errors):
+            raise
+        errors = _hire_errors(exc.errors or {"_form": [exc.message]})
+        if exc.status == 409:
+            errors = {"license_number": [exc.message]}
+        return _hire_page(district, exc.status, form=form, errors=errors,
+                          existing=exc.extra.get("educator_id"))
+    flash(f"Added {person.name} (license {person.license_number}) to {district.name}, employed from "
+          f"{form['employed_since'] or clock.today().isoformat()}.", "good")
+    return redirect(url_for("educator_pages.educator", educator_id=person.id) + "#main")
+
+
+@bp.get("/district/new-hire/search")
+@role_required(DISTRICT_HR, STATE_OFFICE, ADMIN)
+def new_hire_search():
+    """Someone already recorded, to move into the district: only for the roles the API
+    lets move an educator (a state office, an admin), among the educators they see."""
+    district = current_district()
+    if district is None:
+        abort(404)
+    p = principal()
+    q = (request.args.get("q") or "").strip()[:100]
+    if p.role not in (ADMIN, STATE_OFFICE):
+        abort(403, description="Moving an educator between districts is the state office's: ask it to move them.")
+    found = []
+    if q:
+        found, _ = educator_search.search(db.session, p, q, state=district.state.code, size=20)
+    return _hire_page(district, q=q, found=[e for e in found if e.district_id != district.id])
+
+
+@bp.post("/district/new-hire/move/<id:educator_id>")
+@role_required(DISTRICT_HR, STATE_OFFICE, ADMIN)
+def new_hire_move(educator_id):
+    """The API's move (POST /educators/{id}/employment): the current employment ends the
+    day before `started_on`, the new one starts then."""
+    district = current_district()
+    if district is None:
+        abort(404)
+    p = principal()
+    started = (request.form.get("started_on") or "").strip()
+    q = (request.form.get("q") or "").strip()[:100]
+    person, errors = attempt(lambda: employment.move(
+        db.session, p, educator_id, district.code, MOVE_IN.load({"district": district.code, "started_on": started})
+        ["started_on"], clock.today()))
+    if errors:
+        found, _ = educator_search.search(db.session, p, q, state=district.state.code, size=20) if q else ([], 0)
+        return _hire_page(district, 422, q=q, found=[e for e in found if e.district_id != district.id],
+                          move_errors={educator_id: errors}, started_on=started)
+    flash(f"{person.name} moved into {district.name} from {started}.", "good")
+    return redirect(url_for("educator_pages.educator", educator_id=person.id) + "#main")

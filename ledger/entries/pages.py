@@ -36,9 +36,12 @@ def record(educator_id):
         return educator(educator_id, form_errors=errors, form=raw)
     entry, created = done
     what = entry.credential.code if entry.credential else entry.title
+    # the confirmation is shown in the form just used, and the page opens there
+    place = "record-mc" if entry.credential else "record-activity"
     flash(f"Recorded {what}, earned {entry.earned_on.isoformat()}." if created else
-          f"{what} was already recorded with this external id.", "good")
-    return redirect(url_for("educator_pages.educator", educator_id=educator_id) + "#entries")
+          f"{what}, earned {entry.earned_on.isoformat()}, was already recorded: nothing new was added.",
+          f"good@{place}")
+    return redirect(url_for("educator_pages.educator", educator_id=educator_id) + f"#{place}")
 
 
 @bp.post("/entries/<id:entry_id>/void")
@@ -58,5 +61,7 @@ def void(entry_id):
         if exc.status in (403, 404):
             raise
         return educator(entry.educator_id, form_errors={f"void-{entry_id}": [exc.message]})
-    flash("Entry voided; it no longer counts anywhere.", "good")
-    return redirect(url_for("educator_pages.educator", educator_id=entry.educator_id) + "#entries")
+    what = entry.credential.code if entry.credential else entry.title
+    flash(f"Voided {what}, earned {entry.earned_on.isoformat()}: it no longer counts anywhere "
+          "(kept below with its reason).", "good@void")
+    return redirect(url_for("educator_pages.educator", educator_id=entry.educator_id) + "#void-notice")

@@ -75,18 +75,28 @@ def like(term: str) -> str:
 
 
 def current_district(code: str | None = None) -> District | None:
-    """HR: its own district. Admin: `code` (404 when unknown), else the first by code."""
+    """HR: its own district (another one named is a 404). Admin: `code` (404 when
+    unknown), else the first by code.
+    State office: `code` among its state's districts (404 otherwise), else its first."""
     p = principal()
-    if p.role == DISTRICT_HR:
-        return db.session.get(District, p.district_id)
     code = (code if code is not None else request.values.get("district") or "").strip()
-    if code:
+    if p.role == DISTRICT_HR and not code:
+        return db.session.get(District, p.district_id)
+    if code:  # HR naming another district, like anyone naming one outside their scope: 404
         return district_in_scope(db.session, p, code, "read")  # NotFound -> 404
-    return db.session.scalar(select(District).order_by(District.code).limit(1))
+    stmt = select(District).order_by(District.code).limit(1)
+    if p.role == STATE_OFFICE:
+        stmt = stmt.where(District.state_id == p.state_id)
+    return db.session.scalar(stmt)
 
 
 
 def district_choices() -> list[tuple[str, str]]:
-    if principal().role != ADMIN:
+    """The districts an admin or a state office may pick from (HR has its own)."""
+    p = principal()
+    if p.role not in (ADMIN, STATE_OFFICE):
         return []
-    return db.session.execute(select(District.code, District.name).order_by(District.code)).all()
+    stmt = select(District.code, District.name).order_by(District.code)
+    if p.role == STATE_OFFICE:
+        stmt = stmt.where(District.state_id == p.state_id)
+    return db.session.execute(stmt).all()

@@ -86,6 +86,7 @@ NAV = {
     EDUCATOR: [("educator_pages.me", "My progress"), ("submission_pages.mine", "Report something"),
                ("transcript_pages.verify_lookup", "Verify a transcript")],
     DISTRICT_HR: [("district_pages.roster", "Roster"), ("submission_pages.queue", "Submissions"),
+                  ("educator_pages.new_hire", "New hire"),
                   ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
                    ("submission_pages.queue", "Submissions"),

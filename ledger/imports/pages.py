@@ -39,6 +39,52 @@ def run_upload(data: bytes, fmt: str, partial: bool, dry_run: bool) -> Report:
     return report
 
 
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def outcome(report: Report) -> dict:
+    """What the report says, in one voice: the verdict, how many entries went into the
+    ledger, and what the "accepted" count means in this run. "Recorded" is said only of
+    entries that are now in the ledger: a dry run, an all-or-nothing run refused for bad
+    rows and a file of duplicates record nothing, whatever the transaction did."""
+    recorded = report.accepted if report.committed and not report.dry_run else 0
+    if report.unreadable:
+        first = report.errors[0]["message"] if report.errors else "unreadable"
+        return {"tone": "bad", "text": f"The file could not be read, and nothing was recorded: {first}",
+                "recorded": 0, "accepted_label": "good rows"}
+    if report.dry_run:
+        text = (f"Checked only: nothing was recorded. {report.accepted} row{'' if report.accepted == 1 else 's'} "
+                f"would be recorded")
+        if report.rejected:
+            text += f", {report.rejected} would be rejected"
+            if not report.partial:
+                text += (" (listed below). Imported as it is, the file would record nothing until they are "
+                         "fixed or “Keep the good rows” is ticked")
+        if report.duplicates:
+            text += f"; {_rows(report.duplicates)} already in the ledger"
+        return {"tone": "bad" if report.rejected else "info", "text": text + ".", "recorded": 0,
+                "accepted_label": "would be recorded"}
+    if report.rejected and not report.partial:
+        n = report.rejected
+        return {"tone": "bad", "recorded": 0, "accepted_label": "good rows, not recorded",
+                "text": f"Nothing was recorded: {_rows(n)} {'has' if n == 1 else 'have'} errors. Fix "
+                        f"{'it' if n == 1 else 'them'} and upload the file again, or tick “Keep the good rows”."}
+    if recorded:
+        text = f"Recorded {recorded} entr{'y' if recorded == 1 else 'ies'}"
+        if report.rejected:
+            text += f"; {report.rejected} bad row{'' if report.rejected == 1 else 's'} left out (listed below)"
+        if report.duplicates:
+            text += f"; {_rows(report.duplicates)} already in the ledger"
+        return {"tone": "good", "text": text + ".", "recorded": recorded, "accepted_label": "recorded"}
+    if report.rejected:
+        return {"tone": "bad", "recorded": 0, "accepted_label": "recorded",
+                "text": "Nothing was recorded: every row with something new has errors (listed below)."}
+    return {"tone": "info", "recorded": 0, "accepted_label": "recorded",
+            "text": "Nothing was recorded: there was nothing new"
+                    + (", every row was already in the ledger." if report.duplicates else " in the file.")}
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 @role_required(DISTRICT_HR, ADMIN)
 def imports():
@@ -58,5 +104,6 @@ def imports():
             report = run_upload(upload.read(), form["format"], form["partial"], form["dry_run"])
     status = report.status if report is not None else (422 if errors else 200)
     return render_template("hr/imports.html", form=form, errors=errors, report=report, filename=filename,
+                           outcome=outcome(report) if report is not None else None,
                            columns=CSV_COLUMNS, district=current_district() if principal().role == DISTRICT_HR
                            else None), status

@@ -93,17 +93,25 @@ def _full(p: engine.RenewalProgress) -> str | None:
             f"allows: the {p.remaining_units:g} {{unit}} still needed must come from other kinds of learning.")
 
 
-def pathway_view(r: pathways.PathwayResult) -> dict:
+def pathway_view(r: pathways.PathwayResult, titles: dict[str, str] | None = None) -> dict:
+    """One role card for the page; `titles` (code -> catalog title) names the credentials
+    its checklists list, so a teacher reads what to take, not only its code."""
     card = r.card
+    titles = titles or {}
     label, tone = PATHWAY_LABEL.get(r.status, (r.status, "plain"))
     earned = {c.entry.credential: c.entry.earned_on for c in r.counted}
+    in_group = {(c.group, c.entry.credential) for c in r.counted if c.group is not None}
     return {
         "code": card.code, "name": card.name, "designation": card.designation, "effects": card.effects,
         "rule": card.cite, "window_years": card.window_years, "status": r.status, "label": label, "tone": tone,
         "counted": len(r.window), "required_count": r.required_count,
         "awarded_on": r.awarded_on, "permanent_on": r.permanent_on, "lapsed_on": r.lapsed_on,
-        "core_list": [{"code": c, "done": c not in r.missing_core, "earned_on": earned.get(c)} for c in card.core],
-        "electives": [{"choose": g.choose, "counted": g.counted, "from": sorted(card.electives[g.group].from_ or ()),
+        "core_list": [{"code": c, "title": titles.get(c), "done": c not in r.missing_core, "earned_on": earned.get(c)}
+                      for c in card.core],
+        "electives": [{"choose": g.choose, "counted": g.counted,
+                       "from": sorted(card.electives[g.group].from_ or ()),
+                       "options": [{"code": c, "title": titles.get(c), "done": (g.group, c) in in_group}
+                                   for c in sorted(card.electives[g.group].from_ or ())],
                        "tags": sorted(card.electives[g.group].tags or ())} for g in r.groups],
         # after a lapse nothing can count in a later period: those are not shown as if they could
         "period_list": [{"period": m.number, "status": m.status, "label": PERIOD_LABEL.get(m.status, m.status),
@@ -130,6 +138,7 @@ def dashboard(session, s: engine.Standing) -> dict:
     rules: list[str] = []
     entries = []
     toward = counts_toward(s)
+    card_names = card_titles(session, s.pathways)
     for v in reversed(s.entries):
         e, cite = v.entry, v.rule
         if cite and cite not in rules:
@@ -139,9 +148,18 @@ def dashboard(session, s: engine.Standing) -> dict:
                         "issuer": names.get(e.credential), "name": titles.get(e.credential) or e.title,
                         "rule_no": rules.index(cite) + 1 if cite else None, "toward": toward.get(e.id)})
     return {"renewals": sorted(renewals, key=lambda r: (not r["current"], r["cycle_start"])),
-            "pathways": [pathway_view(r) for r in s.pathways], "entries": entries,
+            "pathways": [pathway_view(r, card_names) for r in s.pathways], "entries": entries,
             "verdict": _verdict(renewals, s.pathways, s.rulebook.state), "rules": rules,
             "unit": unit, "total_units": round(sum(float(v.units) for v in s.entries), 2)}
+
+
+def card_titles(session, results) -> dict[str, str]:
+    """The catalog titles of every credential the role cards name (core and elective lists)."""
+    codes = {c for r in results for c in r.card.core}
+    codes |= {c for r in results for g in r.card.electives for c in (g.from_ or ())}
+    if not codes:
+        return {}
+    return dict(session.execute(select(Credential.code, Credential.title).where(Credential.code.in_(codes))).all())
 
 
 def _verdict(renewals: list[dict], cards, state: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PAGES = {
     None: ["/", "/login", "/verify"],
     "educator": ["/me"],
-    "district_hr": ["/district", "/district/imports", "/district/salary-runs"],
+    "district_hr": ["/district", "/district/new-hire", "/district/imports", "/district/salary-runs"],
     "state_office": ["/state", "/state/educators", "/state/rulebooks", "/state/catalog", "/state/transcripts"],
     "admin": ["/admin/users", "/admin/tokens"],
 }

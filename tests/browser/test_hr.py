@@ -74,3 +74,49 @@ def test_hr_uploads_a_csv_with_a_bad_row_and_reads_the_report(sign_in, live_serv
     expect(bad.locator("td").nth(2)).to_contain_text(re.compile("not in the catalog"))
     # the form is there again for the corrected file, with its choices
     expect(page.get_by_label("Keep the good rows")).not_to_be_checked()
+
+
+def test_hr_adds_a_new_hire_and_errors_take_the_focus_beside_the_form(sign_in, live_server):
+    import uuid
+
+    page = sign_in("district_hr")
+    page.get_by_test_id("new-hire-link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Add a new hire")
+    form = page.get_by_test_id("new-educator-form")
+    number = str(uuid.uuid4().int)[:9]
+    form.get_by_label("First name").fill("Grace")
+    form.get_by_label("Last name").fill("Newhire")
+    form.get_by_label("License number").fill(number)
+    form.get_by_label("Cycle starts").fill("2026-07-01")
+    form.get_by_label("Cycle ends").fill("2025-06-30")                  # before the start
+    form.get_by_role("button", name="Add to Juab School District").click()
+    summary = page.get_by_test_id("hire-errors")
+    expect(summary).to_be_focused()                                   # beside the form, not at the top
+    expect(summary).to_contain_text("Cycle ends: is before cycle_start")
+    expect(page.get_by_test_id("error-cycle_end")).to_be_visible()
+    assert page.evaluate("document.getElementById('hire-errors').getBoundingClientRect().top") >= 0
+    page.get_by_label("Cycle ends").fill("2031-06-30")
+    page.get_by_role("button", name="Add to Juab School District").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grace Newhire")
+    expect(page.get_by_role("status").filter(has_text="Added Grace Newhire")).to_be_visible()
+    page.get_by_role("link", name="Roster").click()
+    page.get_by_label("Name or license number").fill(number)
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("roster-row")).to_have_count(1)
+
+
+def test_a_refused_record_is_focused_beside_its_form(sign_in, live_server):
+    page = sign_in("district_hr")
+    rows = page.get_by_test_id("roster-row")
+    rows.nth(1).get_by_role("link").click()
+    held = page.locator("[data-testid=entry] strong").first.inner_text()   # a credential already held
+    form = page.get_by_role("form", name="A micro-credential")
+    form.get_by_label("Credential code").fill(held)
+    form.get_by_label("Earned on").fill(date.today().isoformat())
+    form.get_by_role("button", name="Record micro-credential").click()
+    error = page.get_by_test_id("record-error")
+    expect(error).to_be_focused()
+    expect(error).to_contain_text("Credential code")
+    expect(page.get_by_role("form", name="A micro-credential").get_by_test_id("record-error")).to_have_count(1)
+    top, height = page.evaluate("[document.activeElement.getBoundingClientRect().top, window.innerHeight]")
+    assert 0 <= top < height                                          # in view where the clerk is looking
