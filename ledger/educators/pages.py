@@ -14,6 +14,8 @@ from ..http.offices import PER_PAGE, current_state, like, page_args, page_number
 from ..http.signin import principal, role_required
 from ..licenses import service as licenses_service
 from ..models import Credential, Educator, Entry, State, db
+from ..reminders import settings as reminder_settings
+from ..reminders import views as reminders
 from ..standing.answer import read_standing
 from ..standing.labels import dashboard
 from ..standing.whatif import requirements
@@ -68,7 +70,8 @@ def educator(educator_id, form_errors=None, form=None):
         can_write=p.role in WRITERS, can_issue=p.role in (ADMIN, STATE_OFFICE),
         is_self=p.role == EDUCATOR, issued=issued, credentials=credentials, today=day, licenses=licenses,
         may_write_license=lambda lic: p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == lic.state_id),
-        form_errors=form_errors or {}, form=form or {},
+        form_errors=form_errors or {}, form=form or {}, notices=reminders.for_educator(db.session, p, person.id),
+        notices_off=reminder_settings.optional_off(db.session, "e", person.id),
     ), (422 if form_errors else 200)
 
 

@@ -85,10 +85,11 @@ def home_for(role: str) -> str:
 NAV = {
     EDUCATOR: [("educator_pages.me", "My progress"), ("transcript_pages.verify_lookup", "Verify a transcript")],
     DISTRICT_HR: [("district_pages.roster", "Roster"), ("import_pages.imports", "Imports"),
-                  ("district_pages.salary_runs", "Salary runs")],
+                  ("district_pages.salary_runs", "Salary runs"), ("reminder_pages.sent", "Reminders")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
-                   ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts")],
+                   ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts"),
+                   ("reminder_pages.sent", "Reminders")],
 }
 NAV[ADMIN] = NAV[STATE_OFFICE] + [("district_pages.roster", "Districts"), ("access_pages.users", "Users"),
                                   ("access_pages.api_tokens", "Tokens")]
