@@ -93,7 +93,7 @@ def _judge(session, version: RulebookVersion, today: date, ids: list[int], summa
     off = set(session.scalars(select(NoticeSetting.educator_id).where(
         NoticeSetting.educator_id.in_(ids), NoticeSetting.optional_off.is_(True))))
     held = set(session.execute(select(Notice.educator_id, Notice.kind, Notice.cycle, Notice.threshold)
-                               .where(Notice.educator_id.in_(ids))).tuples())
+                               .where(Notice.educator_id.in_(ids))).all())
     by_district: dict[str | None, list[int]] = {}
     for id_ in ids:
         row = people[id_]

@@ -5,6 +5,7 @@ to their own office."""
 from __future__ import annotations
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..access.principals import ADMIN, DISTRICT_HR, STATE_OFFICE, Principal, educator_in_scope
 from ..models import Educator, Notice, NoticeDelivery, User
@@ -12,8 +13,10 @@ from .rules import KINDS
 
 
 def _latest(column):
-    last = select(func.max(NoticeDelivery.id)).where(NoticeDelivery.notice_id == Notice.id).scalar_subquery()
-    return select(column).where(NoticeDelivery.id == last).scalar_subquery()
+    """The latest delivery's `column` for each notice (none yet: NULL)."""
+    earlier = aliased(NoticeDelivery)
+    last = select(func.max(earlier.id)).where(earlier.notice_id == Notice.id).correlate(Notice).scalar_subquery()
+    return select(column).where(NoticeDelivery.id == last).correlate(Notice).scalar_subquery()
 
 
 def _attempts():
