@@ -60,3 +60,13 @@ def load_extras(session, principal, today: date, echo, logins) -> None:
             session.commit()
             echo(f"issued transcript {row.serial} for {row.name}")
 
+    # Today's reminders, recorded and logged (never mailed: the demo's addresses are not
+    # real), so the teacher's page and the offices' reminder pages show what went out.
+    from ..reminders import delivery
+    from ..reminders import service as reminders
+
+    summary = reminders.run(session, today, delivery.LogSender(), checkpoint=session.commit)
+    session.commit()
+    if summary.recorded or summary.digests:
+        echo(f"reminders for {today.isoformat()}: {summary.recorded} notices and {summary.digests} digests "
+             "recorded (logged, not mailed)")
