@@ -94,12 +94,16 @@ def _judge(session, version: RulebookVersion, today: date, ids: list[int], summa
         NoticeSetting.educator_id.in_(ids), NoticeSetting.optional_off.is_(True))))
     held = set(session.execute(select(Notice.educator_id, Notice.kind, Notice.cycle, Notice.threshold)
                                .where(Notice.educator_id.in_(ids))).all())
+    rulebook = engine_rulebook(version)
+    # Role cards are evaluated only where a designation kept by maintenance can be held.
+    cards = any(c.designation and c.maintenance for c in rulebook.pathways) or any(
+        c.designation and c.maintenance for d in rulebook.districts for c in d.pathways)
     by_district: dict[str | None, list[int]] = {}
     for id_ in ids:
         row = people[id_]
         by_district.setdefault(row.code if row.state_id == version.state_id else None, []).append(id_)
     for code, group in by_district.items():
-        for educator_id, standing in standings_for(session, version, today, group, district=code):
+        for educator_id, standing in standings_for(session, version, today, group, district=code, pathways=cards):
             row = people[educator_id]
             if at_risk is not None:
                 at_risk.add(version.state_id, row, standing, today)
