@@ -65,6 +65,19 @@ class Config:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "ledger")
 
+    # Reminders (ledger/reminders): mail over SMTP. Without MAIL_SERVER the notices are
+    # recorded and logged, not sent. The job runs daily on Celery beat at REMINDERS_HOUR (UTC).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0").lower() in ("1", "true", "yes")
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "ledger@localhost"
+    MAIL_DEFAULT_SENDER = MAIL_FROM
+    MAIL_BACKEND = "smtp"  # Flask-Mailman picks an in-memory backend when TESTING otherwise
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT") or 30)
+    REMINDERS_HOUR = int(os.environ.get("REMINDERS_HOUR") or 6)
+
     # Signed-in pages (ledger/web/auth.py). Cookies are Secure when the public URL is
     # https (or SESSION_COOKIE_SECURE=1); HttpOnly and SameSite=Lax always.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))

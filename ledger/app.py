@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
@@ -22,11 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
-               "transcripts", "submissions"]
+               "transcripts", "submissions", "reminders"]
 PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
-                "catalog", "transcripts", "submissions"]
+                "catalog", "transcripts", "submissions", "reminders"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
+mail = Mail()  # reminders (ledger/reminders/delivery.py opens its SMTP connection per run)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -56,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .http import api, errors, headers, limits, signin, transaction
 
     csrf.init_app(app)
+    mail.init_app(app)
     jobs.init_app(app)
     signin.init_app(app)
     api.register(app, csrf, [import_module(f"ledger.{d}.api").bp for d in API_DOMAINS] + [_public_api()])

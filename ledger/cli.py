@@ -17,6 +17,7 @@ from .errors import LedgerError
 from .integrity import cli as integrity_cli
 from .licenses import cli as licenses_cli
 from .models import db
+from .reminders import cli as reminders_cli
 from .rulebooks import service as rulebook_service
 from .rulebooks.files import parse_file
 
@@ -342,6 +343,6 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 
 def init_app(app):
-    for command in access_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS:
+    for command in access_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS + reminders_cli.COMMANDS:
         ledger.add_command(command)
     app.cli.add_command(ledger)

@@ -31,8 +31,10 @@ def init_app(app) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
+    from .reminders import tasks as reminder_tasks
     from .transcripts import tasks
 
     tasks.register(celery)
+    reminder_tasks.register(celery, app.config.get("REMINDERS_HOUR", 6))
     app.extensions["celery"] = celery
     return celery

@@ -72,3 +72,13 @@ def _submissions(session, principal, today: date, echo) -> None:
     store = current_app.extensions.get("evidence_store") or store_for(current_app.config, current_app.instance_path)
     load_submissions(session, principal, today, echo, store)
 
+    # Today's reminders, recorded and logged (never mailed: the demo's addresses are not
+    # real), so the teacher's page and the offices' reminder pages show what went out.
+    from ..reminders import delivery
+    from ..reminders import service as reminders
+
+    summary = reminders.run(session, today, delivery.LogSender(), checkpoint=session.commit)
+    session.commit()
+    if summary.recorded or summary.digests:
+        echo(f"reminders for {today.isoformat()}: {summary.recorded} notices and {summary.digests} digests "
+             "recorded (logged, not mailed)")

@@ -27,6 +27,8 @@ from ..http.offices import (
 from ..http.signin import principal, role_required
 from ..licenses import service as licenses_service
 from ..models import Credential, Educator, Entry, State, db
+from ..reminders import settings as reminder_settings
+from ..reminders import views as reminders
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 from ..standing.answer import read_standing
@@ -89,7 +91,8 @@ def educator(educator_id, form_errors=None, form=None):
         can_write=p.role in WRITERS, can_issue=p.role in (ADMIN, STATE_OFFICE),
         is_self=p.role == EDUCATOR, issued=issued, credentials=credentials, today=day, licenses=licenses,
         may_write_license=lambda lic: p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == lic.state_id),
-        form_errors=form_errors or {}, form=form or {},
+        form_errors=form_errors or {}, form=form or {}, notices=reminders.for_educator(db.session, p, person.id),
+        notices_off=reminder_settings.optional_off(db.session, "e", person.id),
     ), (422 if form_errors else 200)
 
 

@@ -87,11 +87,13 @@ NAV = {
                ("transcript_pages.verify_lookup", "Verify a transcript")],
     DISTRICT_HR: [("district_pages.roster", "Roster"), ("submission_pages.queue", "Submissions"),
                   ("educator_pages.new_hire", "New hire"),
-                  ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs")],
+                  ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs"),
+                  ("reminder_pages.sent", "Reminders")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
                    ("submission_pages.queue", "Submissions"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
-                   ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts")],
+                   ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts"),
+                   ("reminder_pages.sent", "Reminders")],
 }
 NAV[ADMIN] = NAV[STATE_OFFICE] + [("district_pages.roster", "Districts"), ("access_pages.users", "Users"),
                                   ("access_pages.api_tokens", "Tokens")]

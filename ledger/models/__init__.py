@@ -24,6 +24,7 @@ from .base import (
 from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
 from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
+from .notices import Notice, NoticeDelivery, NoticeSetting
 from .people import District, Educator, Employment, License, LicenseEvent, State
 from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
 from .submissions import EntryEvidence, EvidenceFile, Submission
@@ -31,7 +32,7 @@ from .submissions import EntryEvidence, EvidenceFile, Submission
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "AuditEvent", "Base",
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
-    "EntryEvidence", "EvidenceFile", "Holding", "Submission",
+    "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
     "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State",
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",

@@ -1,0 +1,122 @@
+"""Sending a recorded notice: its mail rendered from templates (plain text and HTML), over
+SMTP with Flask-Mailman, or, with no MAIL_SERVER configured, written to the log instead
+(the notice is still recorded, and counts as delivered: configuring a server later does
+not send old notices)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_mailman import EmailMultiAlternatives
+from sqlalchemy import and_, exists, func, select
+
+from ..models import Notice, NoticeDelivery
+from ..models.notices import FINAL
+from ..transcripts.service import public_url
+from .rules import KINDS
+from .settings import settings_token
+
+log = logging.getLogger("ledger.reminders")
+MAX_ATTEMPTS = 5  # failures after which a notice is no longer tried (it stays listed, failed)
+
+
+def undelivered():
+    """A SQL condition on `Notice`: no final delivery, and fewer than MAX_ATTEMPTS failures."""
+    failures = select(func.count(NoticeDelivery.id)).where(
+        NoticeDelivery.notice_id == Notice.id, NoticeDelivery.outcome == "failed").scalar_subquery()
+    return and_(~exists().where(NoticeDelivery.notice_id == Notice.id, NoticeDelivery.outcome.in_(FINAL)),
+                failures < MAX_ATTEMPTS)
+
+
+def links(notice: Notice) -> dict:
+    """The page the notice is about, and the one-click link to its settings."""
+    if notice.educator_id is not None:
+        page = public_url(f"/educators/{notice.educator_id}")
+    else:
+        page = public_url("/reminders/sent")
+    return {"page": page, "settings": public_url("/reminders/settings/" + settings_token(notice))}
+
+
+def render(notice: Notice) -> tuple[str, str]:
+    """(plain text, HTML) of the notice's mail; the HTML is autoescaped (names are data)."""
+    context = {"notice": notice, "p": notice.payload, "kind": KINDS[notice.kind], **links(notice)}
+    return (render_template("mail/notice.txt", **context), render_template("mail/notice.html", **context))
+
+
+class Sender:
+    """Delivers one notice: (outcome, detail). `commit_each`: record each outcome at once
+    (mail has left the machine)."""
+
+    commit_each = False
+
+    def __call__(self, notice: Notice) -> tuple[str, str | None]:
+        if not notice.to_address:
+            return "no_address", None
+        return self.deliver(notice)
+
+    def deliver(self, notice: Notice) -> tuple[str, str | None]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class LogSender(Sender):
+    """No MAIL_SERVER: recorded and logged, not sent."""
+
+    def deliver(self, notice):
+        log.info("notice %s (%s) for %s not sent, no MAIL_SERVER: %s", notice.id, notice.kind, notice.to_address,
+                 notice.summary)
+        return "logged", None
+
+
+class SmtpSender(Sender):
+    commit_each = True
+
+    def __init__(self, config):
+        self.config = config
+        self.connection = None
+
+    def _connection(self):
+        if self.connection is None:
+            c = self.config
+            mail = current_app.extensions["mailman"]
+            self.connection = mail.get_connection(
+                backend="smtp", host=c["MAIL_SERVER"], port=c["MAIL_PORT"], username=c.get("MAIL_USERNAME"),
+                password=c.get("MAIL_PASSWORD"), use_tls=c["MAIL_USE_TLS"], timeout=c.get("MAIL_TIMEOUT"))
+            self.connection.open()
+        return self.connection
+
+    def deliver(self, notice):
+        text, html = render(notice)
+        # One Message-ID per notice: a mail sent again after a crash (between the server
+        # taking it and its outcome being recorded) is the same message to the receiver.
+        digest = hashlib.sha256(f"{notice.id}|{notice.created_at.isoformat()}".encode()).hexdigest()[:16]
+        host = urlsplit(public_url()).hostname or "ledger.invalid"
+        message = EmailMultiAlternatives(
+            notice.subject, text, self.config["MAIL_FROM"], [notice.to_address],
+            headers={"Message-ID": f"<notice-{notice.id}-{digest}@{host}>",
+                     "List-Unsubscribe": f"<{links(notice)['settings']}>"})
+        message.attach_alternative(html, "text/html")
+        try:
+            self._connection().send_messages([message])
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            return "failed", f"{type(exc).__name__}: {exc}"
+        return "sent", None
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.connection = None
+
+
+def sender_from_config(config) -> Sender:
+    return SmtpSender(config) if config.get("MAIL_SERVER") else LogSender()
