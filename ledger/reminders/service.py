@@ -112,13 +112,13 @@ def _judge(session, version: RulebookVersion, today: date, ids: list[int], summa
                     continue
                 if (educator_id, due.kind, due.cycle, due.threshold) in held:
                     continue
-                session.add(_notice(due, today, educator_id=educator_id, to_address=row.email,
+                session.add(new_notice(due, today, educator_id=educator_id, to_address=row.email,
                                     name=f"{row.first_name} {row.last_name}"))
                 summary.recorded += 1
     session.flush()
 
 
-def _notice(due: Due, today: date, name: str | None = None, **recipient) -> Notice:
+def new_notice(due: Due, today: date, name: str | None = None, **recipient) -> Notice:
     payload = {**due.payload, "name": name} if name else due.payload
     return Notice(kind=due.kind, cycle=due.cycle, threshold=due.threshold, as_of=today, subject=due.subject[:300],
                   summary=due.summary[:1000], payload=payload, **recipient)
@@ -126,7 +126,7 @@ def _notice(due: Due, today: date, name: str | None = None, **recipient) -> Noti
 
 def record_digests(session, today: date, at_risk: digest.AtRisk, summary: Summary) -> None:
     for user, due in digest.due_digests(session, today, at_risk):
-        session.add(_notice(due, today, user_id=user.id, to_address=user.email))
+        session.add(new_notice(due, today, user_id=user.id, to_address=user.email))
         summary.digests += 1
     session.flush()
 
