@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..access.principals import EDUCATOR, Principal
-from ..models import Credential, Educator, State, Submission, User
+from ..models import Credential, Educator, Entry, State, Submission, User
 
 
 def certificate_pdf(lines: list[str]) -> bytes:
@@ -66,8 +66,9 @@ def load_submissions(session, principal: Principal, today: date, echo, store) ->
                                          "hours": 6, "tags": ["workshop"], "earned_on": day}, today, store,
                evidence_file=(certificate_pdf([teacher.name, "Utah Core Standards summer workshop",
                                                f"6 clock hours, {day:%d %B %Y}"]), "workshop-certificate.pdf"))
-        code = session.scalar(select(Credential.code).where(Credential.reviewed.is_(True)).order_by(
-            Credential.code.desc()).limit(1))
+        held = select(Entry.credential_id).where(Entry.educator_id == teacher.id, Entry.credential_id.is_not(None))
+        code = session.scalar(select(Credential.code).where(Credential.reviewed.is_(True), Credential.id.not_in(held))
+                              .order_by(Credential.code.desc()).limit(1))  # one she does not hold: approvable
         if code:
             submit(session, me, teacher.id, {"kind": "microcredential", "credential": code,
                                              "earned_on": today - timedelta(days=5)}, today, store,

@@ -28,11 +28,22 @@ from .facts import (
 from .minimums import MinimumProgress
 from .renewal import COMPLETE, IN_PROGRESS, LAPSED, Pace, RenewalProgress, frozen_progress, renewal_progress
 from .standing import Standing, standing
-from .units import CLOCK_HOUR, NO_CONVERSION, NO_RATE, NOT_REVIEWED, REJECTED, Conversions, RateTable, Valued, Valuer
+from .units import (
+    CLOCK_HOUR,
+    NO_CONVERSION,
+    NO_RATE,
+    NOT_REVIEWED,
+    REASON_TEXT,
+    REJECTED,
+    Conversions,
+    RateTable,
+    Valued,
+    Valuer,
+)
 
 __all__ = [
     "ACTIVITY", "MICROCREDENTIAL", "Category", "Conversion", "Conversions", "CLOCK_HOUR", "NO_CONVERSION",
-    "NOT_REVIEWED", "REJECTED",
+    "NOT_REVIEWED", "REASON_TEXT", "REJECTED",
     "CategoryProgress", "categorize", "cycle_shares", "entry_shares",
     "Entry", "License", "Minimum", "MinimumProgress", "Rate", "RenewalRule", "Renewed",
     "Rulebook", "COMPLETE", "IN_PROGRESS", "LAPSED", "Pace", "RenewalProgress",

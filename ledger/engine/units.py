@@ -16,6 +16,13 @@ NO_CONVERSION = "no_conversion"
 NOT_REVIEWED = "not_reviewed"  # a badge imported into the catalog, not yet approved (CONTRACT.md section 3)
 REJECTED = "rejected"
 CLOCK_HOUR = "clock_hour"
+# Why an entry is worth nothing, in words a teacher reads (the codes are the API's)
+REASON_TEXT = {
+    NO_RATE: "no exchange rate in force on that day",
+    NO_CONVERSION: "no conversion for its measure",
+    NOT_REVIEWED: "awaiting the state office's review of this badge",
+    REJECTED: "the state office's review rejected this badge",
+}
 
 
 class Valued(NamedTuple):

@@ -144,7 +144,8 @@ def dashboard(session, s: engine.Standing) -> dict:
         if cite and cite not in rules:
             rules.append(cite)
         entries.append({"id": e.id, "earned_on": e.earned_on, "credential": e.credential, "title": e.title,
-                        "units": float(v.units), "rule": cite, "reason": v.reason,
+                        "units": float(v.units), "rule": cite,
+                        "reason": engine.REASON_TEXT.get(v.reason, v.reason),
                         "issuer": names.get(e.credential), "name": titles.get(e.credential) or e.title,
                         "rule_no": rules.index(cite) + 1 if cite else None, "toward": toward.get(e.id)})
     return {"renewals": sorted(renewals, key=lambda r: (not r["current"], r["cycle_start"])),
@@ -202,7 +203,12 @@ def counts_toward(s: engine.Standing) -> dict[int, str]:
         prefix = f"{type_.capitalize()}: " if several else ""
         for v in s.entries:
             p = counted.get(v.entry.id)
-            note = _cycle_name(p, v.entry.earned_on) if p is not None else _why_none(v.entry.earned_on, cycles)
+            if p is not None:
+                note = _cycle_name(p, v.entry.earned_on)
+            elif v.entry.review is not None:  # a badge not approved counts nowhere, whatever its date
+                note = f"None: {engine.REASON_TEXT.get(v.reason, v.reason)}"
+            else:
+                note = _why_none(v.entry.earned_on, cycles)
             share, why = shares.get(v.entry.id, (v.units, None))
             if p is not None and why is not None:
                 note += f" ({share:g} of {v.units:g} counted: {why})"

@@ -130,7 +130,7 @@ def assemble(session, educator: Educator, standing: engine.Standing, *, office: 
         e = v.entry
         c = credentials.get(e.credential or "", {})
         share, why = shares.get(e.id, (None, None))
-        note = v.reason
+        note = engine.REASON_TEXT.get(v.reason, v.reason)
         if v.reason is None and share is None and standing.renewal:
             note = "counted toward no renewal cycle above"
         elif why is not None:

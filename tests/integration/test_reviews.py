@@ -99,3 +99,13 @@ def test_the_state_office_reviews_from_the_catalog_page_and_sees_what_it_changed
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Approved OB-1234567890AB: its 1 entry now counts." in html
     assert "Approved by" in html
+
+
+def test_the_page_says_in_words_why_an_unreviewed_badge_counts_nowhere(ledger, client, badge, web_user):
+    e = ledger.educator("UT", district="JUAB")
+    ledger.record(e, "OB-1234567890AB", earned_on=date(2023, 5, 1))  # inside the cycle, yet counted nowhere
+    web_user("state_office", state="UT")
+    page = client.get(f"/educators/{e.id}").get_data(as_text=True)
+    assert "awaiting the state office&#39;s review of this badge" in page
+    assert "None: awaiting the state office&#39;s review of this badge" in page
+    assert ">not_reviewed<" not in page
