@@ -26,7 +26,7 @@ def post_rulebook():
     return service.load_rulebook(db.session, g.principal, request.get_json())
 
 
-@bp.post("/rulebooks/preview")
+@bp.post("/rulebook-previews")  # not under /rulebooks/{state}: "preview" would read as a state
 @bp.doc(**json_body(RulebookSchema, "a state rulebook, checked as POST /rulebooks checks it; not loaded, not kept"))
 @bp.response(200, PREVIEW_OUT)
 @errors(400, 401, 403, 422)

@@ -132,7 +132,7 @@ def _known_requests(r: Records):
                        {"as_of": "2024-05-01"}, 200),
         "a rulebook loaded": ("POST", "/api/v1/rulebooks", {}, deepcopy(samples.MA), 201),
         "a rulebook read": ("GET", "/api/v1/rulebooks/{state}", {"state": "TN"}, None, 200),
-        "a rulebook previewed": ("POST", "/api/v1/rulebooks/preview", {}, deepcopy(samples.TN), 200),
+        "a rulebook previewed": ("POST", "/api/v1/rulebook-previews", {}, deepcopy(samples.TN), 200),
         "the catalog loaded": ("POST", "/api/v1/catalog", {}, deepcopy(samples.CATALOG), 200),
         "the educators listed": ("GET", "/api/v1/educators", {}, {"page": 1, "page_size": 2}, 200),
         "a transcript issued": ("POST", "/api/v1/educators/{educator_id}/transcripts", {"educator_id": r.educator_id},

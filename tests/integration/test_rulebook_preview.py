@@ -274,7 +274,7 @@ def test_the_cli_preview_prints_the_same_summary_and_loads_nothing(runner, sessi
 
 def test_the_api_preview_names_the_changes_and_loads_nothing(ledger, client, session, teachers):
     headers = ledger.headers("state_office", state="TN")
-    r = client.post("/api/v1/rulebooks/preview", json=raised(), headers=headers)
+    r = client.post("/api/v1/rulebook-previews", json=raised(), headers=headers)
     assert r.status_code == 200, r.json
     body = r.json
     assert (body["state"], body["in_force"], body["changed"], body["as_of"]) == ("TN", 1, 1, TODAY.isoformat())
@@ -285,9 +285,16 @@ def test_the_api_preview_names_the_changes_and_loads_nothing(ledger, client, ses
     # the same checks as loading: a mistake named by its field, another state's rules refused
     bad = raised()
     bad["renewal"][0]["required_units"] = -1
-    r = client.post("/api/v1/rulebooks/preview", json=bad, headers=headers)
+    r = client.post("/api/v1/rulebook-previews", json=bad, headers=headers)
     assert r.status_code == 422 and "renewal[0].required_units" in r.json["errors"], r.json
     ut = deepcopy(samples.UT)
-    assert client.post("/api/v1/rulebooks/preview", json=ut, headers=headers).status_code == 403
-    assert client.post("/api/v1/rulebooks/preview", json=raised(),
+    assert client.post("/api/v1/rulebook-previews", json=ut, headers=headers).status_code == 403
+    assert client.post("/api/v1/rulebook-previews", json=raised(),
                        headers=ledger.headers("educator", educator=teachers["steady"].id)).status_code == 403
+
+
+def test_the_api_preview_path_is_no_state(ledger, client):
+    # found by the long fuzz: under /rulebooks/ the path also matched GET /rulebooks/{state},
+    # so OPTIONS advertised a GET the document does not have
+    r = client.options("/api/v1/rulebook-previews", headers=ledger.headers())
+    assert set(r.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}, r.headers["Allow"]
