@@ -605,7 +605,7 @@ def http_phase(url: str, as_of: date, calls: int, seed: int, floor_path: str, co
 
     for i in ids[:10]:  # warm up
         get(i)
-    times, sizes, mismatches = [], [], 0
+    times, sizes, mismatches, examples = [], [], 0, []
     for i in ids:
         t0 = time.perf_counter()
         response = get(i)
@@ -614,9 +614,16 @@ def http_phase(url: str, as_of: date, calls: int, seed: int, floor_path: str, co
             raise RuntimeError(f"standing of educator {i}: HTTP {response.status_code} {response.data[:300]!r}")
         body = response.get_json()
         sizes.append(len(body["entries"]))
+        # The answer's `renewal` holds each license's current cycle (CONTRACT.md section 6);
+        # the floor, every cycle: each answered cycle must be one of the floor's, and every
+        # license type the floor judged must be answered.
         got = sorted((r["license"], r["earned_units"], r["status"]) for r in body["renewal"])
-        want = sorted((t, float(u), s) for t, u, s in floor.get(i, []))
-        mismatches += compared and got != want
+        rows = [(t, float(u), s) for t, u, s in floor.get(i, [])]
+        want = got if set(got) <= set(rows) and {t for t, _, _ in got} == {t for t, _, _ in rows} else sorted(rows)
+        if compared and got != want:
+            mismatches += 1
+            if len(examples) < 5:
+                examples.append(f"educator {i}: HTTP {got} != SQL {want}")
     times.sort()
     return {
         "median_ms": statistics.median(times) * 1000,
@@ -626,6 +633,7 @@ def http_phase(url: str, as_of: date, calls: int, seed: int, floor_path: str, co
         "calls": len(times),
         "mean_entries": statistics.mean(sizes),
         "mismatches": mismatches,
+        "examples": examples,
     }
 
 
@@ -738,6 +746,8 @@ def main(argv=None) -> int:
                   f"entries each on average): median {h['median_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms, "
                   f"min {h['min_ms']:.1f} ms, max {h['max_ms']:.1f} ms; "
                   f"renewal answers differing from SQL: {h['mismatches']}")
+            for line in h["examples"]:
+                print("  " + line)
         print(f"rules: {args.rules}" + (" (floor: the plain rule's)" if real else ""))
         print(f"ratio={ours['seconds'] / floor['seconds']:.2f}")
         return 1 if problems else 0
