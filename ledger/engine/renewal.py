@@ -109,6 +109,18 @@ class _Tally:
         self.satisfied: str | None = None  # a credential of `satisfied_by`, once one counts
         self.satisfied_entry: int | None = None
         self.satisfied_until: date | None = None
+        self._memo: dict[str, tuple[int, object]] = {}  # figures of the counted entries so far, by name
+
+    def _once(self, name: str, compute):
+        """`compute()` for the entries counted so far, computed once: `met` and the answer
+        both need the categories and the exclusive allocation of the same entries."""
+        held = self._memo.get(name)
+        if held is None or held[0] != len(self.counted):
+            held = self._memo[name] = (len(self.counted), compute())
+        return held[1]
+
+    def exclusive(self) -> tuple[MinimumProgress, ...]:
+        return self._once("exclusive", lambda: exclusive(self.counted, self.rule.minimums))
 
     def add(self, v: Valued) -> None:
         self.counted.append(v)
@@ -141,7 +153,9 @@ class _Tally:
         return self.mc if cap is None else min(self.mc, cap)
 
     def categories(self) -> tuple[tuple[CategoryProgress, ...], Decimal]:
-        return categorize(self.counted, self.rule) if self.rule.categories else ((), ZERO)
+        if not self.rule.categories:
+            return (), ZERO
+        return self._once("categories", lambda: categorize(self.counted, self.rule))
 
     @property
     def own(self) -> Decimal:
@@ -160,7 +174,7 @@ class _Tally:
         if self.satisfied is not None:
             return True
         if rule.exclusive_minimums and rule.minimums:
-            if not all(p.met for p in exclusive(self.counted, rule.minimums)):
+            if not all(p.met for p in self.exclusive()):
                 return False
         elif not all(got >= (m.units if m.count is None else m.count) for got, m in zip(self.got, rule.minimums)):
             return False
@@ -233,8 +247,8 @@ def renewal_progress(
         else:
             grace_counted = set()  # lapsed at the end of grace: none of them count toward it
 
-    minimums = (exclusive if rule.exclusive_minimums else shared)(tally.counted, rule.minimums) \
-        if rule.minimums else ()
+    minimums = () if not rule.minimums else tally.exclusive() if rule.exclusive_minimums else \
+        shared(tally.counted, rule.minimums)
     categories, other = tally.categories()
     years = () if rule.annual_units is None else school_years(
         tally.counted, license.cycle_start, license.cycle_end, *rule.year_starts, rule.annual_units)
