@@ -15,7 +15,7 @@ from ..entries.schemas import ENTRY_OUT
 from ..errors import Invalid, flatten
 from ..http.api import ID, blueprint, error_response, errors, require_json
 from ..models import db
-from ..text import unstorable_text
+from ..text import unprintable, unstorable_text
 from . import service
 from .schemas import (
     BADGE_DATA_IN,
@@ -78,11 +78,21 @@ def _load(raw, schema=SUBMISSION_IN) -> dict:
         raise Invalid(f"{first[0]}: {first[1][0]}", errors) from None
 
 
+def _part_name(name) -> str:
+    """A part's name as a report may show it: a missing one said so, control characters
+    escaped, at most 60 characters."""
+    if not name:
+        return "(a part with no name)"
+    name = str(name)[:60]
+    return name if unprintable(name) is None else repr(name)[1:-1]
+
+
 def _multipart():
-    unknown = sorted(set(request.files) - set(FILES)) + sorted(set(request.form) - {"data"})
+    unknown = [k for k in request.files if k not in FILES] + [k for k in request.form if k != "data"]
     if unknown:
-        raise Invalid(f"{unknown[0]}: not a part this call takes (data, evidence, badge)",
-                      {unknown[0]: ["not a part this call takes (data, evidence, badge)"]})
+        name = _part_name(sorted(unknown, key=str)[0])
+        raise Invalid(f"{name}: not a part this call takes (data, evidence, badge)",
+                      {name: ["not a part this call takes (data, evidence, badge)"]})
     files = {}
     for part in FILES:
         f = request.files.get(part)

@@ -295,6 +295,17 @@ def test_bad_bodies_name_the_field_and_change_nothing(client, juab):
     r = client.post(f"{API}/educators/{juab.teacher.id}/submissions", data={"data": json.dumps(MC),
                     "other": (io.BytesIO(b"x"), "x.pdf")}, headers=juab.me, content_type="multipart/form-data")
     assert r.status_code == 422 and "other" in r.json["errors"]
+    # found by the fuzz: parts with no name and a name werkzeug reads as None (a 500 once)
+    boundary = "46d2ebf2cb2518e0dffeb839f2f1972c"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\nnull\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="\\"\r\n\r\nnull\r\n--{boundary}--\r\n')
+    r = client.post(f"{API}/educators/{juab.teacher.id}/submissions", data=body.encode(), headers=juab.me,
+                    content_type=f"multipart/form-data; boundary={boundary}")
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "not a part this call takes" in r.json["message"]
+    r = client.post(f"{API}/educators/{juab.teacher.id}/submissions", data={"\x00bad": "x"}, headers=juab.me,
+                    content_type="multipart/form-data")
+    assert r.status_code in (400, 422) and "\x00" not in json.dumps(r.json)
 
 
 def test_pending_lists_what_waits_in_a_scope_for_the_reminders(app, client, juab, ledger):
