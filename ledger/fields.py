@@ -68,6 +68,19 @@ def line(max_len: int, **kw):
     return fields.String(validate=[validate.Length(min=1, max=max_len), printable], **kw)
 
 
+# Words someone reads (a reason): one printable line with at least one visible character.
+# The classes are spelled out, not \\s, so that the pattern means the same in Python and in
+# the ECMA regexes of JSON Schema validators (they disagree on \\s for some characters).
+_CONTROLS = "\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff"
+_SPACES = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+WORDS = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}][^{_CONTROLS}]*$(?!\\n)"
+
+
+def words(max_len: int, error: str = "say why, in words", **kw):
+    """A reason, a note: one line of printable text, not blank."""
+    return fields.String(validate=[validate.Length(min=1, max=max_len), validate.Regexp(WORDS, error=error)], **kw)
+
+
 def is_state_code(text: str) -> bool:
     return len(text) == 2 and text.isascii() and text.isalpha()
 

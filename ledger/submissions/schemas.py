@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..entries.schemas import ActivityEntryIn, EntryIn, MeasuredActivityEntryIn, MicrocredentialEntryIn
+from ..fields import words
 from ..models.submissions import STATUSES
 
 NO_EXTERNAL_ID = ("external_id",)
@@ -115,9 +116,7 @@ class BadgeDataIn(Schema):
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, validate=[
-        validate.Length(min=1, max=1000), validate.Regexp(r"^\s*\S", error="say why, in words")],
-        metadata={"description": "the educator reads it"})
+    reason = words(1000, required=True, metadata={"description": "the educator reads it: one line, not blank"})
 
 
 class ApproveIn(Schema):

@@ -11,6 +11,7 @@ with (session, submission) after it is written."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -23,12 +24,14 @@ from ..catalog.service import add_badge
 from ..engine import CLOCK_HOUR, MICROCREDENTIAL
 from ..entries.service import check_earned_on, record_entry
 from ..errors import Conflict, Invalid, NotFound
+from ..fields import WORDS
 from ..imports.rows import Badge
 from ..models import MAX_ID, Credential, Educator, Entry, EntryEvidence, EvidenceFile, Submission, savepoint, utcnow
 from . import badgefile, evidence
 from .storage import Store, StoreError, key_of
 
 ON_DECIDED: list[Callable] = []
+WORDS_RE = re.compile(WORDS)
 
 
 def submit(session, principal: Principal, educator_id: int, data: dict | None, today: date, store: Store,
@@ -220,6 +223,9 @@ def approve(session, principal: Principal, submission_id: int, today: date) -> t
 
 
 def reject(session, principal: Principal, submission_id: int, reason: str) -> Submission:
+    if not isinstance(reason, str) or len(reason) > 1000 or not WORDS_RE.search(reason):
+        raise Invalid("reason: say why, in words (one line, at most 1,000 characters)",
+                      {"reason": ["say why, in words: one line of plain text, at most 1,000 characters"]})
     sub = _undecided(session, principal, submission_id)
     _decide(session, sub, principal, status="rejected", reason=reason)
     audit.record(session, principal.actor, "reject_submission", "submission", sub.id,

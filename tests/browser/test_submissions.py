@@ -56,7 +56,8 @@ def test_the_demo_queues_show_pdf_and_image_evidence(sign_in, page, live_server)
     page.goto(live_server.url + "/submissions")
     expect(page.get_by_test_id("evidence-image").first).to_be_visible()
     image = page.get_by_test_id("evidence-image").first
-    assert image.evaluate("img => img.naturalWidth") > 0  # served and drawn, not blocked
+    # served and drawn, not blocked: waited for, since a loaded machine draws it after it shows
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15000)
     sign_in_state = page.get_by_role("button", name="Sign out")
     sign_in_state.click()
     sign_in("state_office")

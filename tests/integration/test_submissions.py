@@ -157,6 +157,22 @@ def test_a_rejected_submission_counts_nowhere_and_its_reason_is_the_educators_to
     assert client.post(f"{API}/submissions/{sid}/reject", json={"reason": "  "}, headers=juab.hr).status_code == 422
 
 
+@pytest.mark.parametrize("reason", ["  ", "\f\u000b\t\n\f \n\u001f", "\u3000\u00a0", "two\nlines", "a\u202eb"])
+def test_a_rejection_reason_blank_or_unprintable_is_refused_before_anything_is_decided(client, juab, reason):
+    import re
+
+    from ledger.fields import WORDS
+
+    sid = submit(client, juab.me, juab.teacher.id, MC).json["id"]
+    r = client.post(f"{API}/submissions/{sid}/reject", json={"reason": reason}, headers=juab.hr)
+    assert r.status_code == 422 and "reason" in r.json["errors"], r.json
+    assert client.get(f"{API}/submissions/{sid}", headers=juab.hr).json["status"] == "pending"
+    # the document states the same rule (the long fuzz found a reason it called valid refused)
+    doc = client.get("/api/v1/openapi.json").json
+    stated = doc["components"]["schemas"]["RejectIn"]["properties"]["reason"]["pattern"]
+    assert stated == WORDS and re.search(stated, reason) is None
+
+
 def test_approving_answers_409_as_recording_would_and_leaves_the_submission_pending(client, juab, ledger):
     ledger.record(juab.teacher, "DP-FA-01")
     sid = submit(client, juab.me, juab.teacher.id, MC).json["id"]
