@@ -10,7 +10,7 @@ from .. import clock
 from ..errors import NotFound
 from ..http.api import ID, blueprint, error_response, errors
 from ..models import State, db
-from . import keys, service
+from . import keys, service, trust
 from .schemas import (
     ClrOut,
     FileCheckOut,
@@ -102,14 +102,22 @@ def get_transcript_pdf(serial):
     })
 
 
+VC_JWT = "application/vc+jwt"
+
+
 @bp.get("/transcripts/<serial>/clr")
 @bp.response(200, ClrOut)
+@bp.doc(description="The signed CLR: with `Accept: application/vc+jwt`, the bare VC-JWT (the compact JWS, "
+        "as issued); otherwise a JSON wrapper holding it and its payload.",
+        responses={"200": {"content": {VC_JWT: {"schema": {"type": "string"}}}}})
 @errors(401, 404)
 def get_transcript_clr(serial):
     import jwt
 
     row = service.get(db.session, g.principal, serial)
     token = service.clr_token(db.session, row)
+    if request.accept_mimetypes.best_match(["application/json", VC_JWT]) == VC_JWT:
+        return Response(token, mimetype=VC_JWT, headers={"Vary": "Accept"})
     header = jwt.get_unverified_header(token)
     return {"format": "vc+jwt", "jwt": token, "kid": header.get("kid"),
             "key": service.public_url(f"/api/v1/keys/{row.state.code}"),
@@ -163,9 +171,11 @@ def verify_file(serial):
 @public.doc(security=[])
 @public.response(200, JwksOut)
 def get_keys():
-    """Every state's public signing key (JWKS) that exists."""
+    """Every public signing key (JWKS) any state signs or ever signed with (retired keys
+    stay, so what they signed still verifies). Each `kid` is the key's DID URL, as in the
+    headers of the JWTs it signed."""
     codes = db.session.scalars(select(State.code).order_by(State.code)).all()
-    return {"keys": [keys.public_jwk(c) for c in codes if keys.has_key(c)]}
+    return {"keys": [trust.published(k) for c in codes for k in keys.public_jwks(c)]}
 
 
 @public.get("/keys/<state>")
@@ -177,4 +187,4 @@ def get_key(state):
     known = len(code) == 2 and db.session.scalar(select(State.id).where(State.code == code)) is not None
     if not known or not keys.has_key(code):
         raise NotFound(f"no signing key for state {state!r}")
-    return keys.public_jwk(code)
+    return trust.published(keys.public_jwk(code))
