@@ -71,7 +71,7 @@ VC_JWT_BODY = {"content": {VC_JWT: {"schema": {"type": "string", "pattern": "^[A
 @errors(404)
 def get_status_list(state, number):
     row = _state(state)
-    if number > status.lists_in_use(db.session, row.id):
+    if not 1 <= number <= status.lists_in_use(db.session, row.id):
         raise NotFound(f"no status list {number} for {row.code}")
     url = trust.status_list_url(row.code, number)
     now = utcnow().replace(microsecond=0)
