@@ -63,10 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
     decisions.install()  # the reminders hear of submissions decided and count those waiting
     jobs.init_app(app)
     signin.init_app(app)
-    api.register(app, csrf, [import_module(f"ledger.{d}.api").bp for d in API_DOMAINS] + _public_api())
+    api.register(app, csrf, [import_module(f"ledger.{d}.api").bp for d in API_DOMAINS] + [_public_api()])
     for domain in PAGE_DOMAINS:
         app.register_blueprint(import_module(f"ledger.{domain}.pages").bp)
-    app.register_blueprint(import_module("ledger.transcripts.published").wellknown)  # /.well-known/did.json
     errors.init_app(app)
     transaction.init_app(app)
     headers.init_app(app)
@@ -76,10 +75,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _public_api():
-    from .transcripts import published
     from .transcripts.api import public
 
-    return [public, published.bp]
+    return public
 
 
 def _instance_secret(instance: Path) -> str:

@@ -10,12 +10,13 @@ from .. import clock
 from ..errors import NotFound
 from ..http.api import ID, blueprint, error_response, errors
 from ..models import State, db
-from . import keys, service, trust
+from . import keys, publish, service, trust
 from .schemas import (
     ClrOut,
     FileCheckOut,
     JwkOut,
     JwksOut,
+    ProfileOut,
     RevokeIn,
     TranscriptIn,
     TranscriptOut,
@@ -188,3 +189,25 @@ def get_key(state):
     if not known or not keys.has_key(code):
         raise NotFound(f"no signing key for state {state!r}")
     return trust.published(keys.public_jwk(code))
+
+
+@public.get("/issuers/<state>")
+@public.doc(security=[], summary="A state office as an Open Badges 3.0 issuer Profile (JSON-LD): what a CLR's "
+            "issuer.id names")
+@public.response(200, ProfileOut)
+@errors(404)
+def get_issuer(state):
+    return publish.issuer_profile(db.session, state)
+
+
+VC_JWT_BODY = {"content": {VC_JWT: {"schema": {"type": "string"}}}}
+
+
+@public.get(f"/status/<state>/<{ID}:number>")
+@public.doc(security=[], summary="A state's revocation status list: a W3C BitstringStatusListCredential, signed "
+            "as a VC-JWT with the state's key", responses={"200": {"description": "the signed list, as of now",
+                                                                   **VC_JWT_BODY}})
+@errors(404)
+def get_status_list(state, number):
+    return Response(publish.status_list_jwt(db.session, state, number), mimetype=VC_JWT,
+                    headers={"Cache-Control": "public, max-age=60"})
