@@ -8,8 +8,10 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import jsonschema
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -223,3 +225,26 @@ def test_a_rotated_key_stays_published_and_what_it_signed_still_verifies(app, cl
     assert kids[0] == jwt.get_unverified_header(new)["kid"] and len(kids) == 2
     assert client.get("/api/v1/keys/TN").json["kid"] == kids[0]   # the one signing now
     assert client.get(f"/api/v1/verify/{old_serial}").json["valid"] is True   # still sealed
+
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "standards" / "schemas"
+
+
+def _errors(schema_file: str, document: dict) -> list[str]:
+    schema = json.loads((SCHEMAS / schema_file).read_text())
+    validator = jsonschema.Draft201909Validator(schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_clr_its_badges_and_the_issuer_profile_pass_1edtech_json_schemas(client, ledger, teacher, fetch):
+    result = verifier.verify(bare_clr(client, ledger, issue(client, ledger, teacher)), fetch)
+    clr = result.credential
+    assert _errors("clr_v2p0_clrcredential_schema.json", clr) == []
+    badges = clr["credentialSubject"]["verifiableCredential"]
+    assert len(badges) == 3
+    for badge in badges:
+        assert _errors("ob_v3p0_achievementcredential.json", badge) == []
+    assert _errors("ob_v3p0_profile.json", client.get("/api/v1/issuers/TN").json) == []
+    # the schemas do catch errors
+    assert _errors("clr_v2p0_clrcredential_schema.json", {**clr, "credentialStatus": {"type": 1}})
+    assert _errors("ob_v3p0_achievementcredential.json", {**badges[0], "issuer": {"name": "no id"}})
