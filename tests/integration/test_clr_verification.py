@@ -248,3 +248,15 @@ def test_the_clr_its_badges_and_the_issuer_profile_pass_1edtech_json_schemas(cli
     # the schemas do catch errors
     assert _errors("clr_v2p0_clrcredential_schema.json", {**clr, "credentialStatus": {"type": 1}})
     assert _errors("ob_v3p0_achievementcredential.json", {**badges[0], "issuer": {"name": "no id"}})
+
+
+def test_a_public_url_with_a_path_is_a_did_with_a_path_resolved_at_its_did_json(app, client, ledger, teacher):
+    app.config["PUBLIC_URL"] = "https://ledger.example/tn"
+    token = bare_clr(client, ledger, issue(client, ledger, teacher))
+    kid = jwt.get_unverified_header(token)["kid"]
+    assert kid.startswith("did:web:ledger.example:tn#TN-")
+    assert verifier.did_web_url(kid.split("#")[0]) == "https://ledger.example/tn/did.json"
+    doc = client.get("/did.json").json   # the app mounted at /tn answers /tn/did.json here
+    assert doc["id"] == "did:web:ledger.example:tn" and kid in doc["assertionMethod"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["credentialStatus"]["statusListCredential"] == "https://ledger.example/tn/api/v1/status/TN/1"
