@@ -2,7 +2,9 @@
 with no inline script), no content is sniffed into another type, no URL leaks to other
 sites, and nothing holding personal data is kept in a shared cache or the back button's
 store. The public, personal-data-free answers (the landing page, sign-in, verify, keys,
-the OpenAPI document, static files) may be cached as usual."""
+the OpenAPI document, static files) may be cached as usual. What a verifier on another
+origin must read to check a CLR (the keys, the DID document, the issuer profiles, the
+status lists) answers cross-origin requests: it is public and carries no credentials."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from flask import request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-PUBLIC = ("/static/", "/api/v1/keys", "/api/v1/openapi.json", "/verify", "/api/v1/verify", "/login")
+CROSS_ORIGIN = ("/api/v1/keys", "/.well-known/", "/did.json", "/api/v1/issuers/", "/api/v1/status/")
+PUBLIC = ("/static/", "/api/v1/openapi.json", "/verify", "/api/v1/verify", "/login", *CROSS_ORIGIN)
 
 
 def _headers(response):
@@ -21,6 +24,10 @@ def _headers(response):
     h.setdefault("Referrer-Policy", "same-origin")
     if request.path != "/" and not request.path.startswith(PUBLIC):
         h["Cache-Control"] = "no-store"
+    if request.path.startswith(CROSS_ORIGIN):
+        h["Access-Control-Allow-Origin"] = "*"
+        h["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+        h["Access-Control-Allow-Headers"] = "Accept"
     return response
 
 

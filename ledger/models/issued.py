@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -65,7 +66,8 @@ class Transcript(db.Model):
     machine-readable copy. A revocation is a row of its own."""
 
     __tablename__ = "transcripts"
-    __table_args__ = (UniqueConstraint("season", "educator_id"),)
+    __table_args__ = (UniqueConstraint("season", "educator_id"),
+                      Index("uq_transcripts_status_bit", "state_id", "status_list", "status_index", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(40), unique=True)
     educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
@@ -81,6 +83,10 @@ class Transcript(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     clr: Mapped[str] = mapped_column(db.Text, deferred=True)
     season: Mapped[str | None] = mapped_column(String(100))  # a renewal season's batch key
+    # Its bit in its state's revocation status list (W3C Bitstring Status List), named in
+    # the signed CLR; NULL for transcripts issued before the lists existed.
+    status_list: Mapped[int | None] = mapped_column(Integer)
+    status_index: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[State] = relationship(lazy="joined")
     revocation: Mapped[TranscriptRevocation | None] = relationship(lazy="joined")
 

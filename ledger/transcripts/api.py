@@ -10,12 +10,13 @@ from .. import clock
 from ..errors import NotFound
 from ..http.api import ID, blueprint, error_response, errors
 from ..models import State, db
-from . import keys, service
+from . import keys, publish, service, trust
 from .schemas import (
     ClrOut,
     FileCheckOut,
     JwkOut,
     JwksOut,
+    ProfileOut,
     RevokeIn,
     TranscriptIn,
     TranscriptOut,
@@ -102,14 +103,22 @@ def get_transcript_pdf(serial):
     })
 
 
+VC_JWT = "application/vc+jwt"
+
+
 @bp.get("/transcripts/<serial>/clr")
 @bp.response(200, ClrOut)
+@bp.doc(description="The signed CLR: with `Accept: application/vc+jwt`, the bare VC-JWT (the compact JWS, "
+        "as issued); otherwise a JSON wrapper holding it and its payload.",
+        responses={"200": {"content": {VC_JWT: {"schema": {"type": "string"}}}}})
 @errors(401, 404)
 def get_transcript_clr(serial):
     import jwt
 
     row = service.get(db.session, g.principal, serial)
     token = service.clr_token(db.session, row)
+    if request.accept_mimetypes.best_match(["application/json", VC_JWT]) == VC_JWT:
+        return Response(token, mimetype=VC_JWT, headers={"Vary": "Accept"})
     header = jwt.get_unverified_header(token)
     return {"format": "vc+jwt", "jwt": token, "kid": header.get("kid"),
             "key": service.public_url(f"/api/v1/keys/{row.state.code}"),
@@ -163,9 +172,11 @@ def verify_file(serial):
 @public.doc(security=[])
 @public.response(200, JwksOut)
 def get_keys():
-    """Every state's public signing key (JWKS) that exists."""
+    """Every public signing key (JWKS) any state signs or ever signed with (retired keys
+    stay, so what they signed still verifies). Each `kid` is the key's DID URL, as in the
+    headers of the JWTs it signed."""
     codes = db.session.scalars(select(State.code).order_by(State.code)).all()
-    return {"keys": [keys.public_jwk(c) for c in codes if keys.has_key(c)]}
+    return {"keys": [trust.published(k) for c in codes for k in keys.public_jwks(c)]}
 
 
 @public.get("/keys/<state>")
@@ -177,4 +188,26 @@ def get_key(state):
     known = len(code) == 2 and db.session.scalar(select(State.id).where(State.code == code)) is not None
     if not known or not keys.has_key(code):
         raise NotFound(f"no signing key for state {state!r}")
-    return keys.public_jwk(code)
+    return trust.published(keys.public_jwk(code))
+
+
+@public.get("/issuers/<state>")
+@public.doc(security=[], summary="A state office as an Open Badges 3.0 issuer Profile (JSON-LD): what a CLR's "
+            "issuer.id names")
+@public.response(200, ProfileOut)
+@errors(404)
+def get_issuer(state):
+    return publish.issuer_profile(db.session, state)
+
+
+VC_JWT_BODY = {"content": {VC_JWT: {"schema": {"type": "string"}}}}
+
+
+@public.get(f"/status/<state>/<{ID}:number>")
+@public.doc(security=[], summary="A state's revocation status list: a W3C BitstringStatusListCredential, signed "
+            "as a VC-JWT with the state's key", responses={"200": {"description": "the signed list, as of now",
+                                                                   **VC_JWT_BODY}})
+@errors(404)
+def get_status_list(state, number):
+    return Response(publish.status_list_jwt(db.session, state, number), mimetype=VC_JWT,
+                    headers={"Cache-Control": "public, max-age=60"})

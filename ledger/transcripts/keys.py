@@ -81,3 +81,34 @@ def public_jwk(state: str, public: Ed25519PublicKey | None = None) -> dict:
         json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"), sort_keys=True).encode()
     ).digest())
     return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": f"{state}-{thumb}", "use": "sig", "alg": "EdDSA"}
+
+
+def retired_public_keys(state: str) -> list[Ed25519PublicKey]:
+    """Keys a state signed with before: `SIGNING_KEY_DIR/retired/XX-*.pem` (public or
+    private PEM). To rotate, move `XX.pem` there and put the new key at `XX.pem`: the old
+    key is never used to sign again, but it stays published, so every CLR it signed still
+    verifies."""
+    folder = key_dir() / "retired"
+    found: list[Ed25519PublicKey] = []
+    for path in sorted(folder.glob(f"{state}-*.pem")) if folder.is_dir() else []:
+        data = path.read_bytes()
+        try:
+            key = serialization.load_pem_public_key(data)
+        except ValueError:
+            try:
+                key = serialization.load_pem_private_key(data, password=None).public_key()
+            except (ValueError, TypeError):
+                continue
+        if isinstance(key, Ed25519PublicKey):
+            found.append(key)
+    return found
+
+
+def public_jwks(state: str) -> list[dict]:
+    """Every public key the state ever signed with: the current one first, then the retired."""
+    jwks = [public_jwk(state)] if has_key(state) else []
+    for key in retired_public_keys(state):
+        jwk = public_jwk(state, key)
+        if all(j["kid"] != jwk["kid"] for j in jwks):
+            jwks.append(jwk)
+    return jwks

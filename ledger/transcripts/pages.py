@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import exists, func, or_, select
 
@@ -16,9 +16,16 @@ from ..errors import LedgerError, NotFound
 from ..http.offices import PER_PAGE, current_state, like, page_args, page_number, render_state_page, state_scope
 from ..http.signin import principal, role_required, safe_next
 from ..models import Educator, License, State, Transcript, TranscriptRevocation, db
-from . import service
+from . import publish, service
 
 bp = Blueprint("transcript_pages", __name__)
+
+
+@bp.get("/.well-known/did.json")
+@bp.get("/did.json")  # did:web with a path (PUBLIC_URL under a prefix) resolves to <path>/did.json
+def did_document():
+    """The ledger's did:web DID document: every state's keys (publish.py, trust.py)."""
+    return jsonify(publish.did_document(db.session))
 
 
 def _max() -> int:

@@ -83,3 +83,14 @@ class JwkOut(Schema):
 
 class JwksOut(Schema):
     keys = fields.List(fields.Nested(JwkOut))
+
+
+class ProfileOut(Schema):
+    """The issuer profile (JSON-LD)."""
+
+    context = fields.List(fields.String(), data_key="@context")
+    id = fields.String()
+    type = fields.List(fields.String())
+    name = fields.String()
+    url = fields.String()
+    description = fields.String()

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from ..access import audit
 from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, Principal, educator_in_scope
 from ..errors import Conflict, Forbidden, Invalid, LedgerError, NotFound, Unavailable
-from ..models import Educator, License, State, Transcript, TranscriptRevocation, utcnow
+from ..models import Educator, Entry, License, State, Transcript, TranscriptRevocation, utcnow
 from ..rulebooks.service import newest_version
 from ..standing.answer import read_standing
 from ..standing.facts import rulebook_for
 from ..standing.schemas import STANDING_OUT
-from . import clr, document, keys, render
+from . import clr, document, keys, render, status, trust
 
 ISSUERS = {ADMIN, STATE_OFFICE}
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
@@ -120,9 +120,11 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
     doc.qr = render.qr_data_uri(doc.verify_url)
     pdf = render.pdf(doc)
     digest = sha256(pdf)
-    vc = clr.credential(doc, standing, public_url(), now)
+    status_list, status_index = status.allocate(session, state_row.id)
+    vc = clr.credential(doc, standing, now, sources=_sources(session, standing),
+                        status=status.entry(trust.status_list_url(state_row.code, status_list), status_index))
     vc["evidence"][0]["description"] = f"SHA-256 of the PDF: {digest}"
-    row = Transcript(
+    row = Transcript(status_list=status_list, status_index=status_index,
         serial=doc.serial, educator_id=educator.id, state_id=state_row.id, as_of=as_of,
         issued_at=now, issued_by=principal.actor, office=doc.office, name=doc.name,
         license_number=doc.license_number, sha256=digest, standing=standing, pdf=pdf,
@@ -134,6 +136,16 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
                  {"educator_id": educator.id, "state": state_row.code, "as_of": as_of.isoformat(),
                   "sha256": digest, "season": season})
     return row
+
+
+def _sources(session, standing: dict) -> dict[int, dict]:
+    """Where each micro-credential entry came from: the original credential's id (an
+    import's external_id) and the evidence URL recorded with it."""
+    ids = [e["id"] for e in standing["entries"] if e["kind"] == "microcredential"]
+    if not ids:
+        return {}
+    rows = session.execute(select(Entry.id, Entry.external_id, Entry.evidence_url).where(Entry.id.in_(ids)))
+    return {i: {"external_id": ext, "evidence_url": url} for i, ext, url in rows}
 
 
 def unofficial(session, principal: Principal, educator_id: int, *, state: str | None = None,
@@ -206,7 +218,7 @@ def sealed(row: Transcript) -> bool:
     if sha256(row.pdf) != row.sha256:
         return False
     try:
-        claims = clr.verify(row.clr, keys.public_jwk(row.state.code))
+        claims = clr.verify(row.clr, clr.key_for(row.clr, keys.public_jwks(row.state.code)))
     except (jwt.InvalidTokenError, LedgerError, ValueError):
         return False
     evidence = (claims.get("evidence") or [{}])[0].get("description")
