@@ -9,7 +9,7 @@ CLR names no list) and their hash-chain digests do not change (NULL columns are 
 Added in place (ALTER TABLE ADD COLUMN, CREATE INDEX): the table is not rebuilt, so its
 append-only triggers stay as they are.
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06 23:45:00
 
@@ -17,7 +17,7 @@ Create Date: 2026-12-06 23:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
+revision = '0015'
 down_revision = '0014'
 branch_labels = None
 depends_on = None
