@@ -169,7 +169,7 @@ def decide(session, principal: Principal, audit_id: int, case_id: int, outcome: 
     for entry_id, reason in findings.items():
         key = f"findings.{entry_id}"
         if entry_id not in listed:
-            errors[key] = [f"entry {entry_id} is not one of this case's entries"]
+            errors[key] = [f"entry {entry_id} is not an entry of this case"]
         elif not (reason or "").strip():
             errors[key] = [f"say why entry {entry_id} is disallowed"]
         elif len(reason.strip()) > MAX_REASON:
