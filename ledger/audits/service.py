@@ -160,7 +160,7 @@ def decide(session, principal: Principal, audit_id: int, case_id: int, outcome: 
                        f"{case.decided_at:%Y-%m-%d}", {"status": [f"already {case.status}"]})
     errors: dict[str, list[str]] = {}
     if outcome not in ("passed", "findings"):
-        errors["outcome"] = ["passed, or findings"]
+        errors["outcome"] = ["choose passed, or findings"]
     elif outcome == "passed" and findings:
         errors["outcome"] = ["a case with entries disallowed is decided as findings, not passed"]
     elif outcome == "findings" and not findings:
