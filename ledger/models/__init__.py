@@ -1,9 +1,9 @@
 """The schema: every table, on one MetaData (Alembic reads it), one module per part.
 
 Entries, voids, the audit trail, salary runs, transcripts and their revocations, rulebook
-versions, licenses, audits and their findings are history: database triggers in the migrations refuse UPDATE,
-DELETE and TRUNCATE, the application's database role may only SELECT and INSERT them, and
-each of their rows is a link of the hash chain (`integrity.py`, `ledger/integrity/`).
+versions, licenses, audits and their findings are history: database triggers in the
+migrations refuse UPDATE, DELETE and TRUNCATE, the application's database role may only
+SELECT and INSERT them, and each of their rows is a link of the hash chain (`integrity.py`, `ledger/integrity/`).
 `holdings` and `activity_keys` are the mutable indexes over them that make "one active
 entry per educator and credential" (and per activity's content) database constraints."""
 
