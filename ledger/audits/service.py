@@ -131,10 +131,9 @@ def case_entries(session, case: AuditCase) -> tuple[list[CaseEntry], bool]:
     """The entries that counted toward the renewal (its snapshot's `counted_entries`), each
     with its evidence file and this case's finding; without a snapshot list, the entries
     earned in the cycle. Second: whether they come from the snapshot."""
-    snapshot = case.renewal.snapshot or {}
-    ids = snapshot.get("counted_entries")
-    if ids is not None:
-        stmt = select(Entry).where(Entry.id.in_([int(i) for i in ids]))
+    counted = (case.renewal.snapshot or {}).get("counted_entries")
+    if counted is not None:
+        stmt = select(Entry).where(Entry.id.in_([int(i) for i in counted]))
     else:
         stmt = select(Entry).where(Entry.educator_id == case.educator_id,
                                    Entry.earned_on >= case.cycle.cycle_start,
@@ -144,7 +143,7 @@ def case_entries(session, case: AuditCase) -> tuple[list[CaseEntry], bool]:
     evidence = {x.entry_id: x for x in session.scalars(
         select(EntryEvidence).where(EntryEvidence.entry_id.in_(ids)))} if ids else {}
     found = {f.entry_id: f for f in case.findings}
-    return [CaseEntry(e, evidence.get(e.id), found.get(e.id)) for e in entries], ids is not None
+    return [CaseEntry(e, evidence.get(e.id), found.get(e.id)) for e in entries], counted is not None
 
 
 def decide(session, principal: Principal, audit_id: int, case_id: int, outcome: str,

@@ -344,3 +344,36 @@ def test_a_case_outside_its_audit_is_not_found(ledger):
     a, b = draw(count=1, seed=1), draw(count=1, seed=1)
     with pytest.raises(NotFound):
         audits.get_case(db.session, ACTOR, a.id, b.cases[0].id)
+
+
+def test_a_renewal_that_kept_no_entry_list_shows_the_entries_earned_in_its_cycle(ledger, web_user):
+    """A renewal whose snapshot has no `counted_entries` (renewed with a waiver while no
+    rule judged the cycle): the case lists what was earned inside the cycle instead."""
+    from ledger.models import LicenseEvent
+
+    e = ledger.educator("TN", licenses=[CYCLE])
+    inside = ledger.record(e, title="Workshop", hours=3, earned_on=date(2021, 5, 1))
+    ledger.record(e, title="Later workshop", hours=3, earned_on=date(2025, 9, 1))  # after the cycle's end
+    [view] = licenses.licenses_of(db.session, ACTOR, e.id, TODAY)
+    db.session.add(LicenseEvent(license_id=view.id, cycle_id=view.cycles[0].row.id, kind="renewed",
+                                renewed_on=date(2024, 6, 1), reason="records lost in a flood",
+                                snapshot={"status": None, "as_of": "2024-06-01",
+                                          "waive_reason": "records lost in a flood"}, actor="test"))
+    db.session.commit()
+    row = draw(count=1, seed=1)
+    entries, from_snapshot = audits.case_entries(db.session, row.cases[0])
+    assert ([ce.entry.id for ce in entries], from_snapshot) == ([inside.id], False)
+    page = tn_office(web_user).get(f"/state/audits/{row.id}/cases/{row.cases[0].id}").get_data(as_text=True)
+    assert "The renewal kept no list of entries" in page and "records lost in a flood" in page
+
+
+def test_an_admin_opens_any_states_audit_and_draws_one_for_the_state_picked(ledger, web_user):
+    ut = renewed(ledger, "UT")[2]
+    row = draw("UT", count=1, seed=4)
+    c = web_user("admin")
+    assert c.get(f"/state/audits/{row.id}").status_code == 200
+    r = c.post("/state/audits?state=UT", data={"csrf_token": csrf_token(c, "/state/audits?state=UT"),
+                                               "from": "2024-01-01", "to": "2024-12-31", "count": "1"})
+    assert r.status_code == 302 and "state=UT" in r.headers["Location"]
+    newest = db.session.scalar(sa.select(Audit).order_by(Audit.id.desc()).limit(1))
+    assert (newest.state.code, [c.cycle_id for c in newest.cases]) == ("UT", [ut])
