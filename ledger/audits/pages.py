@@ -14,6 +14,7 @@ from ..http.signin import principal, role_required
 from ..models import db
 from ..submissions import service as submissions
 from ..submissions.api import evidence_response, evidence_store
+from ..submissions.pages import MEASURE_NAMES
 from . import service
 from .schemas import AUDIT_IN
 
@@ -59,7 +60,7 @@ def case(audit_id, case_id, errors=None, form=None):
     entries, from_snapshot = service.case_entries(db.session, row)
     return render_state_page("state/audit_case.html", row.audit.state, status=422 if errors else 200, case=row,
                              audit=row.audit, entries=entries, from_snapshot=from_snapshot,
-                             errors=errors or {}, form=form or {})
+                             errors=errors or {}, form=form or {}, measures=MEASURE_NAMES)
 
 
 @bp.post("/audits/<id:audit_id>/cases/<id:case_id>/outcome")
