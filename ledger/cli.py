@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .access import cli as access_cli
+from .audits import cli as audits_cli
 from .catalog import service as catalog_service
 from .clikit import cli_principal, fail
 from .errors import LedgerError
@@ -343,6 +344,8 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 
 def init_app(app):
-    for command in access_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS + reminders_cli.COMMANDS:
+    commands = (access_cli.COMMANDS + audits_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS
+                + reminders_cli.COMMANDS)
+    for command in commands:
         ledger.add_command(command)
     app.cli.add_command(ledger)

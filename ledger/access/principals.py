@@ -35,6 +35,8 @@ PERMISSIONS = {
     # (an educator: themselves); only district HR and the state office decide.
     "submit": set(ROLES),
     "decide_submission": {STATE_OFFICE, DISTRICT_HR},
+    # Audits (issue 15, item 3): the state office samples its state's renewals and decides the cases.
+    "audit": {ADMIN, STATE_OFFICE},
 }
 
 

@@ -1,6 +1,6 @@
 """The extra records loaded after the educators, for the pages to show on a first visit: an
 Open Badges import (with a badge new to the catalog), a Juab salary run, a transcript and
-submissions waiting in the HR and state queues."""
+submissions waiting in the HR and state queues, and an audit of Tennessee renewals."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ def load_extras(session, principal, today: date, echo, logins) -> None:
             session.commit()
             echo(f"issued transcript {row.serial} for {row.name}")
     _submissions(session, principal, today, echo)
+    from .audits import load_audit
+
+    load_audit(session, principal, today, echo)
 
 
 def _submissions(session, principal, today: date, echo) -> None:

@@ -90,7 +90,7 @@ NAV = {
                   ("import_pages.imports", "Imports"), ("district_pages.salary_runs", "Salary runs"),
                   ("reminder_pages.sent", "Reminders")],
     STATE_OFFICE: [("standing_pages.overview", "Overview"), ("educator_pages.search", "Educators"),
-                   ("submission_pages.queue", "Submissions"),
+                   ("submission_pages.queue", "Submissions"), ("audit_pages.audits", "Audits"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
                    ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts"),
                    ("reminder_pages.sent", "Reminders")],

@@ -61,11 +61,11 @@ def lock_for_write(session, model, id_: int) -> None:
 
 # The history, in the order a transaction's records join the hash chain (a record before
 # those that refer to it): triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0001,
-# 0002, 0003, 0007, 0008, 0009, 0011, 0013, 0014), the application's role may only SELECT and INSERT them, and each
-# row is a link of the chain (ledger/integrity), which is history itself.
+# 0002, 0003, 0007, 0008, 0009, 0011, 0013, 0014, 0015), the application's role may only SELECT and
+# INSERT them, and each row is a link of the chain (ledger/integrity), which is history itself.
 CHAINED_TABLES = ("rulebook_versions", "licenses", "license_events", "entries", "voids", "salary_runs",
                   "salary_run_rows", "transcripts", "transcript_revocations", "audit_events", "credential_reviews",
-                  "evidence_files", "entry_evidence", "notices", "notice_deliveries")
+                  "evidence_files", "entry_evidence", "notices", "notice_deliveries", "audits", "audit_findings")
 HISTORY_TABLES = (*CHAINED_TABLES, "chain_links")
 
 Units = Numeric(10, 2)

@@ -17,7 +17,8 @@ PAGES = {
     None: ["/", "/login", "/verify"],
     "educator": ["/me"],
     "district_hr": ["/district", "/district/new-hire", "/district/imports", "/district/salary-runs"],
-    "state_office": ["/state", "/state/educators", "/state/rulebooks", "/state/catalog", "/state/transcripts"],
+    "state_office": ["/state", "/state/educators", "/state/rulebooks", "/state/catalog", "/state/transcripts",
+                     "/state/audits", "/state/audits/1", "/state/audits/1/cases/1", "/state/audits/1/cases/2"],
     "admin": ["/admin/users", "/admin/tokens"],
 }
 

@@ -15,15 +15,16 @@ def test_models_and_migrations_agree(app):
 def test_upgrade_from_empty_builds_every_table_with_the_append_only_triggers(app):
     inspector = sa.inspect(db.engine)
     assert {"entries", "voids", "holdings", "audit_events", "rulebook_versions", "licenses",
-            "educators", "credentials", "issuers", "districts", "states", "api_tokens", "users"} <= set(
+            "educators", "credentials", "issuers", "districts", "states", "api_tokens", "users", "audits",
+            "audit_cases", "audit_findings"} <= set(
         inspector.get_table_names())
     if db.engine.dialect.name == "postgresql":
         sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     triggers = set(db.session.execute(sa.text(sql)).scalars())
-    for table in ("entries", "voids", "audit_events"):
-        assert any(t.startswith(table) for t in triggers), table
+    for table in ("entries", "voids", "audit_events", "audits", "audit_cases", "audit_findings"):
+        assert any(t.startswith(table + "_") for t in triggers), table
 
 
 def test_cycles_recorded_before_license_events_become_one_license_with_its_cycles(engine_name, tmp_path,
