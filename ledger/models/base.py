@@ -61,7 +61,7 @@ def lock_for_write(session, model, id_: int) -> None:
 
 # The history, in the order a transaction's records join the hash chain (a record before
 # those that refer to it): triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0001,
-# 0002, 0003, 0007, 0008, 0009, 0011, 0013, 0014, 0015), the application's role may only SELECT and
+# 0002, 0003, 0007, 0008, 0009, 0011, 0013, 0014, 0016), the application's role may only SELECT and
 # INSERT them, and each row is a link of the chain (ledger/integrity), which is history itself.
 CHAINED_TABLES = ("rulebook_versions", "licenses", "license_events", "entries", "voids", "salary_runs",
                   "salary_run_rows", "transcripts", "transcript_revocations", "audit_events", "credential_reviews",

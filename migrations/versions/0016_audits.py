@@ -6,16 +6,16 @@ refused, linked into the hash chain. A case (`audit_cases`) changes once, from o
 passed or findings, with who decided and when; a trigger refuses any other change and
 every DELETE, on both engines.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 23:32:33
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
