@@ -26,7 +26,7 @@ from ..http.offices import (
 )
 from ..http.signin import principal, role_required
 from ..licenses import service as licenses_service
-from ..models import Credential, Educator, Entry, State, db
+from ..models import Credential, Educator, Entry, EntryEvidence, State, db
 from ..reminders import settings as reminder_settings
 from ..reminders import views as reminders
 from ..rulebooks.engine_view import engine_rulebook
@@ -93,7 +93,19 @@ def educator(educator_id, form_errors=None, form=None):
         may_write_license=lambda lic: p.role == ADMIN or (p.role == STATE_OFFICE and p.state_id == lic.state_id),
         form_errors=form_errors or {}, form=form or {}, notices=reminders.for_educator(db.session, p, person.id),
         notices_off=reminder_settings.optional_off(db.session, "e", person.id),
+        evidence=_evidence_links(person.id, history),
     ), (422 if form_errors else 200)
+
+
+def _evidence_links(educator_id: int, history) -> dict[int, tuple[str, str]]:
+    """Each entry's evidence as (link, label): the file kept from its submission (served
+    in scope by the submissions' page), else the link it was recorded with."""
+    links = {e.id: (e.evidence_url, "evidence link") for e in history if e.evidence_url}
+    for entry_id, submission_id in db.session.execute(
+            select(EntryEvidence.entry_id, EntryEvidence.submission_id).join(Entry, Entry.id == EntryEvidence.entry_id)
+            .where(Entry.educator_id == educator_id)):
+        links[entry_id] = (url_for("submission_pages.evidence", submission_id=submission_id), "evidence file")
+    return links
 
 
 @bp.get("/state/educators")

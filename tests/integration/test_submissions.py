@@ -340,3 +340,27 @@ def test_pending_lists_what_waits_in_a_scope_for_the_reminders(app, client, juab
     finally:
         service.ON_DECIDED.pop()
     assert seen == [(sid, "rejected")] and service.pending(db.session, hr) == []
+
+
+def test_an_approved_entry_links_its_evidence_on_the_educators_page_in_scope(client, juab, ledger, web_user):
+    import re
+    from datetime import date
+
+    from tests.conftest import csrf_token
+
+    data = {"kind": "activity", "title": "Lesson study", "hours": 3, "earned_on": "2023-02-01"}
+    sid = submit(client, juab.me, juab.teacher.id, data, evidence=(pdf(), "certificate.pdf")).json["id"]
+    assert client.post(f"{API}/submissions/{sid}/approve", json={}, headers=juab.hr).status_code == 201
+    linked = ledger.record(juab.teacher, title="Webinar", hours=1, earned_on=date(2023, 3, 1),
+                           evidence_url="https://example.org/webinar-certificate")
+    web_user("district_hr", district="JUAB")
+    page = client.get(f"/educators/{juab.teacher.id}").get_data(as_text=True)
+    links = re.findall(r'<a class="small" href="([^"]+)" rel="noopener noreferrer" data-testid="entry-evidence">([^<]+)</a>',
+                       page)
+    assert (f"/submissions/{sid}/evidence", "evidence file") in links
+    assert ("https://example.org/webinar-certificate", "evidence link") in links and linked
+    served = client.get(f"/submissions/{sid}/evidence")
+    assert served.status_code == 200 and served.data.startswith(b"%PDF")
+    client.post("/logout", data={"csrf_token": csrf_token(client, f"/educators/{juab.teacher.id}")})
+    web_user("state_office", state="TN")
+    assert client.get(f"/submissions/{sid}/evidence").status_code == 404  # another state's office: out of scope
