@@ -85,7 +85,9 @@ class Report:
             "accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected,
             "errors": self.errors, "error_count": max(self.error_count, len(self.errors)),
             "rows": self.rows, "format": self.format,
-            "partial": self.partial, "dry_run": self.dry_run, "recorded": self.committed,
+            "partial": self.partial, "dry_run": self.dry_run,
+            # something written: a committed run that added entries (all duplicates add none)
+            "recorded": self.committed and not self.dry_run and self.accepted > 0,
             "credentials_added": self.credentials_added,
         }
 

@@ -27,7 +27,8 @@ class ImportReportOut(Schema):
     format = fields.String()
     partial = fields.Boolean()
     dry_run = fields.Boolean()
-    recorded = fields.Boolean(metadata={"description": "whether anything was written"})
+    recorded = fields.Boolean(metadata={"description": "whether any entry was written (false for a dry run, "
+                                                     "a refused file, or rows all already recorded)"})
     credentials_added = fields.List(fields.String(), metadata={"description": "badges new to the catalog"})
 
 

@@ -191,6 +191,10 @@ def test_a_dry_run_checks_every_row_as_the_real_run_would_and_writes_nothing(cli
     real = post_csv(client, admin, body)
     assert (real.json["accepted"], real.json["duplicates"], real.json["recorded"]) == (2, 1, True)
     assert count(Entry) == 2
+    again = post_csv(client, admin, body)  # every row already there: nothing written, and it says so
+    assert (again.status_code, again.json["accepted"], again.json["duplicates"], again.json["recorded"]) == (
+        200, 0, 3, False)
+    assert count(Entry) == 2
 
 
 def test_a_dry_run_with_bad_rows_answers_422_with_the_report(client, admin, teacher):
