@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import clock
 from .access import cli as access_cli
 from .audits import cli as audits_cli
 from .catalog import service as catalog_service
@@ -72,7 +72,7 @@ def demo(educators, seed):
     from .demo import load_demo
 
     try:
-        logins = load_demo(db.session, cli_principal(), educators=educators, seed=seed, today=date.today(),
+        logins = load_demo(db.session, cli_principal(), educators=educators, seed=seed, today=clock.today(),
                            echo=lambda m: click.echo(m, err=True))
     except LedgerError as exc:
         fail(exc)
@@ -87,7 +87,7 @@ def renewal_report(state, as_of):
     """Print every licensed educator's renewal status in a state as CSV."""
     from .standing.report import state_renewal_report
 
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     try:
         click.echo("educator_id,license,earned_units,status")
         for educator_id, license_type, earned, status in state_renewal_report(db.session, state, day):
@@ -115,7 +115,7 @@ def import_file(path, fmt, partial, dry_run, report_path):
     from .imports.run import run_import
 
     fmt = fmt or ("openbadges" if path.lower().endswith((".json", ".jsonl")) else "csv")
-    today = date.today()
+    today = clock.today()
     size = os.path.getsize(path)
     with click.progressbar(length=size, label=f"importing {os.path.basename(path)}", file=sys.stderr,
                            show_pos=False, show_percent=True) as bar:
@@ -195,7 +195,7 @@ def export(district, out_dir, as_of):
 
     from .districts import exports as district_data
 
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     os.makedirs(out_dir, exist_ok=True)
     try:
         for table in district_data.TABLES:
@@ -239,7 +239,7 @@ def print_transcript(educator, state, as_of, out_path, unofficial):
     PDF; prints the serial and the SHA-256 of the file."""
     from .transcripts import service as transcripts
 
-    day = date.today()
+    day = clock.today()
     try:
         educator_id = _educator_id(educator, state)
         if unofficial:
@@ -304,7 +304,7 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
     state = state.upper()
     before = expiring_before.date()
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     key = season_name or season.season_key(state, before)
     try:
         selection = season.select_educators(db.session, state, before,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask import current_app
 
+from .. import clock
 from ..models import db
 from . import delivery, service
 from .digest import AtRisk
@@ -22,7 +22,7 @@ def send_reminders(as_of, batch):
     """Record the notices due (deadlines, grace, designation maintenance, staff digests)
     and mail them; without MAIL_SERVER they are recorded and logged, not sent. Running it
     again sends nothing twice; a stopped run is resumed by running it again."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     sender = delivery.sender_from_config(current_app.config)
     total = service.count_candidates(db.session, day)
     summary = service.Summary()

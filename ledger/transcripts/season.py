@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..access.principals import ADMIN, Principal
 from ..errors import Invalid, LedgerError
 from ..models import Educator, License, State, Transcript, TranscriptRevocation, db
@@ -72,7 +73,7 @@ def print_one(educator_id: int, state: str, as_of: str, season: str, actor: str)
         principal = Principal(role=ADMIN, actor=actor)
         try:
             row = transcripts.issue(session, principal, educator_id, state=state,
-                                    as_of=date.fromisoformat(as_of), today=date.today(), season=season)
+                                    as_of=date.fromisoformat(as_of), today=clock.today(), season=season)
             session.commit()
         except IntegrityError:  # another worker printed this educator first
             session.rollback()
