@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .access.principals import ADMIN, Principal
+from .access.principals import ADMIN, Principal, actor_name
 from .errors import LedgerError
 from .models import db
 
@@ -17,7 +17,7 @@ def cli_principal() -> Principal:
         user = getpass.getuser()
     except Exception:  # no user name in some containers
         user = "unknown"
-    return Principal(role=ADMIN, actor=f"cli:{user}")
+    return Principal(role=ADMIN, actor=actor_name(f"cli:{user}"))
 
 
 def fail(exc: LedgerError):

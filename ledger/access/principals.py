@@ -40,6 +40,18 @@ PERMISSIONS = {
 }
 
 
+ACTOR_LENGTH = 200  # every *_by / actor column
+
+
+def actor_name(who: str, detail: str | None = None) -> str:
+    """How a principal is written in the ledger ("user:7 (ada@example.org)"), cut to fit
+    the columns that keep it: an e-mail may have 254 characters, a token's label 200."""
+    if not detail:
+        return who[:ACTOR_LENGTH]
+    room = ACTOR_LENGTH - len(who) - 3
+    return f"{who} ({detail[:room - 1]}…)" if len(detail) > room else f"{who} ({detail})"
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     role: str

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..errors import Conflict, Invalid, NotFound
 from ..models import MAX_ID, ApiToken, District, Educator, State, utcnow
 from . import audit
-from .principals import ADMIN, DISTRICT_HR, EDUCATOR, ROLES, STATE_OFFICE, Principal
+from .principals import ADMIN, DISTRICT_HR, EDUCATOR, ROLES, STATE_OFFICE, Principal, actor_name
 
 
 def hash_token(token: str) -> str:
@@ -27,7 +27,7 @@ def principal_for_token(session, token: str) -> Principal | None:
         return None
     return Principal(
         role=row.role,
-        actor=f"token:{row.id} ({row.label or row.role})",
+        actor=actor_name(f"token:{row.id}", row.label or row.role),
         state_id=row.state_id,
         district_id=row.district_id,
         educator_id=row.educator_id,
