@@ -35,6 +35,13 @@ def unprintable(value: str) -> str | None:
     return problem
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """A name someone sent (a column, a form part) as a report may echo it: at most `limit`
+    characters, control characters escaped."""
+    value = value[:limit]
+    return value if unprintable(value) is None else repr(value)[1:-1]
+
+
 def unstorable_text(value, path: str = "") -> Iterator[tuple[str, list[str]]]:
     """(path, [message]) for each string (keys too) a database cannot store, anywhere in
     a JSON-like value (the path names it as the error messages do: `a.b[2].c`)."""

@@ -60,6 +60,13 @@ class Principal:
     district_id: int | None = None
     educator_id: int | None = None
 
+    @classmethod
+    def of_user(cls, user) -> Principal:
+        """The principal a signed-in user acts as (pages; the reminders' digest reads a
+        staff user's scope the same way)."""
+        return cls(role=user.role, actor=actor_name(f"user:{user.id}", user.email), state_id=user.state_id,
+                   district_id=user.district_id, educator_id=user.educator_id)
+
     def require(self, action: str) -> None:
         if self.role not in PERMISSIONS[action]:
             raise Forbidden(f"the {self.role} role may not {action.replace('_', ' ')}")

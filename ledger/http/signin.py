@@ -19,7 +19,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required
 
-from ..access.principals import ADMIN, DISTRICT_HR, EDUCATOR, STATE_OFFICE, Principal, actor_name
+from ..access.principals import ADMIN, DISTRICT_HR, EDUCATOR, STATE_OFFICE, Principal
 from ..models import User, UserSession, db, utcnow
 
 login_manager = LoginManager()
@@ -44,9 +44,7 @@ class SignedIn(UserMixin):
 
     @property
     def principal(self) -> Principal:
-        u = self.user
-        return Principal(role=u.role, actor=actor_name(f"user:{u.id}", u.email), state_id=u.state_id,
-                         district_id=u.district_id, educator_id=u.educator_id)
+        return Principal.of_user(self.user)
 
 
 @login_manager.user_loader

@@ -12,7 +12,7 @@ from datetime import date
 
 from .. import fields
 from ..engine import ACTIVITY, MICROCREDENTIAL
-from ..text import unprintable
+from ..text import shown
 from .rows import Row, check_text, check_url, finish, parse_date, parse_hours
 
 REQUIRED = ("license_number", "state", "earned_on")
@@ -47,8 +47,7 @@ def read_header(header: list[str] | None) -> list[str]:
             close = difflib.get_close_matches(name, KNOWN, n=1, cutoff=0.7)
             hint = f": did you mean {close[0]!r}?" if close else f" (columns: {', '.join(KNOWN)})"
             # the report names the column; one with control characters is named escaped
-            shown = name[:60] if unprintable(name[:60]) is None else repr(name[:60])[1:-1]
-            errors.append((shown, f"unknown column {name[:60]!r}{hint}"))
+            errors.append((shown(name), f"unknown column {name[:60]!r}{hint}"))
         elif name in seen:
             errors.append((name, f"column {name!r} appears twice"))
         seen.add(name)

@@ -48,8 +48,7 @@ def decided_notice(session, sub) -> None:
 
 def pending_submissions_section(session, user: User, at_risk) -> dict | None:
     """What waits for this user's decision: HR, its district's; the state office, its state's."""
-    principal = Principal(role=user.role, actor=f"user:{user.id}", state_id=user.state_id,
-                          district_id=user.district_id)
+    principal = Principal.of_user(user)
     waiting = submissions.scoped(principal).where(Submission.status == "pending")
     count = session.scalar(select(func.count()).select_from(waiting.subquery()))
     if not count:

@@ -15,7 +15,7 @@ from ..entries.schemas import ENTRY_OUT
 from ..errors import Invalid, flatten
 from ..http.api import ID, blueprint, error_response, errors, require_json
 from ..models import db
-from ..text import unprintable, unstorable_text
+from ..text import shown, unstorable_text
 from . import service
 from .schemas import (
     BADGE_DATA_IN,
@@ -81,10 +81,7 @@ def _load(raw, schema=SUBMISSION_IN) -> dict:
 def _part_name(name) -> str:
     """A part's name as a report may show it: a missing one said so, control characters
     escaped, at most 60 characters."""
-    if not name:
-        return "(a part with no name)"
-    name = str(name)[:60]
-    return name if unprintable(name) is None else repr(name)[1:-1]
+    return shown(str(name)) if name else "(a part with no name)"
 
 
 def _multipart():
