@@ -57,10 +57,12 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, jobs
     from .http import api, errors, headers, limits, signin, transaction
     from .reminders import decisions
+    from .standing import tracking
 
     csrf.init_app(app)
     mail.init_app(app)
     decisions.install()  # the reminders hear of submissions decided and count those waiting
+    tracking.install()  # every write keeps the standing projection current in its transaction
     jobs.init_app(app)
     signin.init_app(app)
     api.register(app, csrf, [import_module(f"ledger.{d}.api").bp for d in API_DOMAINS] + [_public_api()])

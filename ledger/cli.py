@@ -21,6 +21,7 @@ from .models import db
 from .reminders import cli as reminders_cli
 from .rulebooks import service as rulebook_service
 from .rulebooks.files import parse_file
+from .standing import cli as standing_cli
 
 ledger = AppGroup("ledger", help="Load rules, make tokens, load the demo, run reports.")
 
@@ -345,7 +346,7 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 def init_app(app):
     commands = (access_cli.COMMANDS + audits_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS
-                + reminders_cli.COMMANDS)
+                + reminders_cli.COMMANDS + standing_cli.COMMANDS)
     for command in commands:
         ledger.add_command(command)
     app.cli.add_command(ledger)

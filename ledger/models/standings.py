@@ -1,0 +1,76 @@
+"""The standing projection: each educator's cycles and role cards as the engine last judged
+them, kept current by every write in the same transaction (ledger/standing/projection.py)
+so that a state's lists and counts are queries, not a state's worth of engine runs.
+
+It is a cache, never history: the engine over the ledger is the one source of truth
+(`flask ledger check-standings` compares the two). What changes with the date alone is
+stored as dates and judged when read (`lapses_on`, `superseded_on`, the pace from the
+cycle's dates); what would change a figure by date alone sets `stale_on`, the day the
+daily refresh judges the educator again."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Units, db
+
+
+class StandingCycle(db.Model):
+    """One cycle of a license that is current now or may become so (a cycle a later one
+    has already replaced is not kept). `fixed_status` is `complete` or `lapsed` once that
+    no longer depends on the day (a renewed cycle keeps its renewal's); null while the
+    cycle is open: then it is lapsed from `lapses_on`, in grace after `cycle_end`, else in
+    progress, behind pace when `earned_units` is under `required_units` times the share
+    of the cycle gone by."""
+
+    __tablename__ = "standing_cycles"
+    __table_args__ = (
+        Index("ix_standing_cycles_state_current", "state_id", "cycle_start", "superseded_on"),
+        Index("ix_standing_cycles_stale_on", "stale_on"),
+    )
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), primary_key=True, autoincrement=False)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"))
+    license_id: Mapped[int] = mapped_column(Integer)  # the license's first cycle's id
+    license_type: Mapped[str] = mapped_column(String(50))
+    cycle_number: Mapped[int] = mapped_column(Integer)
+    cycle_start: Mapped[date] = mapped_column(Date)
+    cycle_end: Mapped[date] = mapped_column(Date)  # as extended
+    superseded_on: Mapped[date | None] = mapped_column(Date)  # the next cycle of the license starts
+    grace_ends: Mapped[date | None] = mapped_column(Date)
+    lapses_on: Mapped[date | None] = mapped_column(Date)  # while open: the first day it is lapsed
+    fixed_status: Mapped[str | None] = mapped_column(String(20))
+    renewed: Mapped[bool] = mapped_column(default=False)
+    required_units: Mapped[Decimal] = mapped_column(Units)
+    earned_units: Mapped[Decimal] = mapped_column(Units)
+    rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
+    computed_on: Mapped[date] = mapped_column(Date)
+    stale_on: Mapped[date | None] = mapped_column(Date)
+
+
+class StandingCard(db.Model):
+    """One role card an educator has begun, holds or held, as judged on `computed_on`:
+    `status` is the pathway's (in_progress, active, permanent, lapsed); an active
+    designation whose maintenance period ends short is lapsed from `lapses_on`."""
+
+    __tablename__ = "standing_cards"
+    __table_args__ = (
+        Index("ix_standing_cards_state_card", "state_id", "card_code", "status"),
+        Index("ix_standing_cards_stale_on", "stale_on"),
+    )
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True, autoincrement=False)
+    card_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    designation: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    counted: Mapped[int] = mapped_column(Integer)
+    required: Mapped[int] = mapped_column(Integer)
+    lapses_on: Mapped[date | None] = mapped_column(Date)
+    rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
+    computed_on: Mapped[date] = mapped_column(Date)
+    stale_on: Mapped[date | None] = mapped_column(Date)

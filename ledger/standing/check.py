@@ -1,0 +1,93 @@
+"""`flask ledger check-standings`: the engine judges educators again and every difference
+from the projection, as the lists read it on that day, is reported (none is expected).
+For each educator: each current cycle's status (lists.STATUSES) and units earned, and
+each role card begun with its stage and count."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import engine
+from ..models import StandingCard, StandingCycle
+from . import lists
+from .many import standings_for
+from .projection import BATCH, _groups, _newest_versions
+
+STAGE = {"in_progress": "in_progress", "active": "held", "permanent": "permanent", "lapsed": "lapsed"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    educator_id: int
+    what: str  # "cycle <id>" or "card <code>"
+    engine: object
+    projection: object
+
+    def __str__(self) -> str:
+        return f"educator {self.educator_id} {self.what}: engine {self.engine}, projection {self.projection}"
+
+
+def engine_status(p) -> str:
+    """A current cycle's status as the lists name it, from the engine's progress."""
+    if p.status == engine.COMPLETE:
+        return "complete"
+    if p.status == engine.LAPSED:
+        return "lapsed"
+    if p.in_grace:
+        return "in_grace"
+    return "behind_pace" if engine.behind_pace(p) else "on_pace"
+
+
+def _expected(session, ids: list[int], day: date) -> tuple[dict, dict]:
+    cycles, cards = {}, {}
+    groups = _groups(session, ids)
+    versions = _newest_versions(session, {state_id for state_id, _, _ in groups})
+    for (state_id, district, with_cards), members in groups.items():
+        version = versions.get(state_id)
+        if version is None:
+            continue
+        for educator_id, s in standings_for(session, version, day, members, district=district, pathways=with_cards):
+            for p in engine.current_cycles(s.renewal, day, key=engine.LICENSE):
+                cycles[(educator_id, p.license.id)] = (engine_status(p), p.earned_units)
+            for r in s.pathways:
+                if r.status != "in_progress" or r.window:
+                    cards.setdefault((educator_id, r.card.code), (STAGE[r.status], len(r.window)))
+    return cycles, cards
+
+
+def _stored(session, ids: list[int], day: date) -> tuple[dict, dict]:
+    status = lists.status_expr(session.get_bind().dialect.name, day)
+    C, K = StandingCycle, StandingCard
+    cycles = {(e, c): (st, units) for e, c, st, units in session.execute(
+        select(C.educator_id, C.cycle_id, status, C.earned_units).where(C.educator_id.in_(ids), lists.current_on(day)))}
+    cards = {(e, code): (stage, n) for e, code, stage, n in session.execute(
+        select(K.educator_id, K.card_code, lists.stage_expr(day), K.counted).where(K.educator_id.in_(ids)))}
+    return cycles, cards
+
+
+def differences(session, ids: list[int], day: date, progress: Callable[[int], None] | None = None
+                ) -> Iterator[Difference]:
+    """Every difference between the engine and the projection for these educators."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        want_cycles, want_cards = _expected(session, chunk, day)
+        have_cycles, have_cards = _stored(session, chunk, day)
+        for key in sorted(want_cycles.keys() | have_cycles.keys()):
+            if want_cycles.get(key) != have_cycles.get(key):
+                yield Difference(key[0], f"cycle {key[1]}", want_cycles.get(key), have_cycles.get(key))
+        for key in sorted(want_cards.keys() | have_cards.keys()):
+            if want_cards.get(key) != have_cards.get(key):
+                yield Difference(key[0], f"card {key[1]}", want_cards.get(key), have_cards.get(key))
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)))
+
+
+def sample(ids: list[int], size: int | None, seed: int | None) -> list[int]:
+    if size is None or size >= len(ids):
+        return ids
+    return sorted(random.Random(seed).sample(ids, size))

@@ -1,0 +1,185 @@
+"""Reading the standing projection: who is complete, on pace, behind pace, in grace or
+lapsed on a day, as queries over `standing_cycles` and `standing_cards` (their date-driven
+parts judged here, from the stored dates, so nothing goes stale at midnight). The state
+office's overview and lists, HR's roster and the reminders read through here.
+
+A row's status on `day`, as the engine judges the current cycle (engine.cycles):
+complete or lapsed once fixed; lapsed from `lapses_on`; in grace after `cycle_end`; else
+behind pace when the units earned are under the required units times the share of the
+cycle gone by (exactly: in cents, cross-multiplied), on pace otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select
+
+from ..models import District, Educator, StandingCard, StandingCycle
+
+STATUSES = ("complete", "on_pace", "behind_pace", "in_grace", "lapsed")
+STAGES = ("in_progress", "held", "permanent", "lapsed")  # a card's stage, as HR's roster names it
+SORTS = {"name", "cycle_end", "status", "progress", "district"}
+C = StandingCycle
+
+
+def _days(dialect: str, later, earlier):
+    if dialect == "postgresql":
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def _cents(column):
+    return cast(func.round(column * 100), Integer)
+
+
+def status_expr(dialect: str, day: date):
+    """The current cycle's status on `day` (one of STATUSES)."""
+    span = func.max(_days(dialect, C.cycle_end, C.cycle_start), 1) if dialect == "sqlite" else \
+        func.greatest(_days(dialect, C.cycle_end, C.cycle_start), 1)
+    gone = _days(dialect, literal(day), C.cycle_start)
+    clamp = (func.min(func.max(gone, 0), span) if dialect == "sqlite"
+             else func.least(func.greatest(gone, 0), span))
+    behind = _cents(C.earned_units) * span < _cents(C.required_units) * clamp
+    return case(
+        (C.fixed_status == "complete", "complete"),
+        (C.fixed_status == "lapsed", "lapsed"),
+        (and_(~C.renewed, C.lapses_on <= day), "lapsed"),
+        (and_(~C.renewed, C.cycle_end < day), "in_grace"),
+        (behind, "behind_pace"),
+        else_="on_pace",
+    )
+
+
+def current_on(day: date):
+    """The cycle current on `day` of each license: begun, and no later one begun."""
+    return and_(C.cycle_start <= day, or_(C.superseded_on.is_(None), C.superseded_on > day))
+
+
+def stage_expr(day: date):
+    """A card's stage on `day`: an active designation whose maintenance ended short is
+    lapsed from `lapses_on`."""
+    K = StandingCard
+    return case((and_(K.status == "active", K.lapses_on <= day), "lapsed"),
+                (K.status == "active", "held"), else_=K.status)
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()
+    ends_from: date | None = None
+    ends_to: date | None = None
+    district: str | None = None
+    pathway: str | None = None  # a card's code
+    stage: str | None = None  # with `pathway`: its stage (STAGES)
+    designation: str | None = None  # a card's code: held (or permanent) on the day
+    q: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+def _where(stmt, state_id: int, day: date, f: Filters, status, district_id: int | None):
+    stmt = stmt.where(C.state_id == state_id, current_on(day))
+    if f.statuses:
+        stmt = stmt.where(status.in_(f.statuses))
+    if f.ends_from is not None:
+        stmt = stmt.where(C.cycle_end >= f.ends_from)
+    if f.ends_to is not None:
+        stmt = stmt.where(C.cycle_end <= f.ends_to)
+    if district_id is not None:
+        stmt = stmt.where(Educator.district_id == district_id)
+    elif f.district:
+        stmt = stmt.where(Educator.district_id.in_(select(District.id).where(District.code == f.district)))
+    K = StandingCard
+    if f.pathway:
+        card = exists().where(K.educator_id == C.educator_id, K.card_code == f.pathway)
+        if f.stage:
+            card = card.where(stage_expr(day) == f.stage)
+        stmt = stmt.where(card)
+    if f.designation:
+        stmt = stmt.where(exists().where(K.educator_id == C.educator_id, K.card_code == f.designation,
+                                         stage_expr(day).in_(("held", "permanent"))))
+    for word in (f.q or "").split()[:5]:
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(func.lower(col).like(pattern, escape="\\") for col in
+                                (Educator.first_name, Educator.last_name, Educator.license_number))))
+    return stmt
+
+
+def _order(f: Filters, status):
+    name = (Educator.last_name, Educator.first_name, Educator.id, C.license_type)
+    key = {"name": (), "cycle_end": (C.cycle_end,), "status": (status,),
+           "progress": (C.earned_units / func.nullif(C.required_units, 0),),
+           "district": (District.name,)}[f.sort if f.sort in SORTS else "name"]
+    return [k.desc() if f.descending else k for k in key] + list(name)
+
+
+def _columns(status):
+    return (C.educator_id, Educator.first_name, Educator.last_name, Educator.license_number,
+            District.code.label("district_code"), District.name.label("district_name"), C.license_id,
+            C.license_type, C.cycle_number, C.cycle_start, C.cycle_end, C.grace_ends,
+            C.required_units, C.earned_units, status.label("status"))
+
+
+def _base(session, state_id, day, f, district_id, columns):
+    dialect = session.get_bind().dialect.name
+    status = status_expr(dialect, day)
+    stmt = select(*columns(status)).select_from(C).join(Educator, Educator.id == C.educator_id) \
+        .outerjoin(District, District.id == Educator.district_id)
+    return _where(stmt, state_id, day, f, status, district_id), status
+
+
+def page(session, state_id: int, day: date, f: Filters, number: int = 1, size: int = 50,
+         district_id: int | None = None) -> tuple[list, int]:
+    """(one page of current cycles matching `f`, how many match in all)."""
+    stmt, status = _base(session, state_id, day, f, district_id, _columns)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.execute(stmt.order_by(*_order(f, status)).offset((number - 1) * size).limit(size)).all()
+    return rows, total
+
+
+def stream(session, state_id: int, day: date, f: Filters, district_id: int | None = None, batch: int = 2000):
+    """Every current cycle matching `f`, in the list's order, streamed."""
+    stmt, status = _base(session, state_id, day, f, district_id, _columns)
+    yield from session.execute(stmt.order_by(*_order(f, status)), execution_options={"yield_per": batch})
+
+
+def counts(session, state_id: int, day: date, district_id: int | None = None) -> dict[str, int]:
+    """How many current cycles have each status on `day` (every status named), and how
+    many educators hold them."""
+    dialect = session.get_bind().dialect.name
+    status = status_expr(dialect, day)
+    stmt = select(status, func.count(), func.count(func.distinct(C.educator_id))).select_from(C)
+    if district_id is not None:
+        stmt = stmt.join(Educator, Educator.id == C.educator_id).where(Educator.district_id == district_id)
+    stmt = stmt.where(C.state_id == state_id, current_on(day)).group_by(status)
+    out = dict.fromkeys(STATUSES, 0)
+    for key, n, _ in session.execute(stmt):
+        out[key] = n
+    out["licenses"] = sum(out[s] for s in STATUSES)
+    educators = select(func.count(func.distinct(C.educator_id))).where(C.state_id == state_id, current_on(day))
+    if district_id is not None:
+        educators = educators.where(C.educator_id.in_(select(Educator.id).where(Educator.district_id == district_id)))
+    out["educators"] = session.scalar(educators) or 0
+    return out
+
+
+def cards_of(session, educator_ids: list[int], day: date) -> dict[int, list]:
+    """The cards of these educators with their stage on `day`, by educator."""
+    K = StandingCard
+    out: dict[int, list] = {}
+    if not educator_ids:
+        return out
+    for row in session.execute(select(K.educator_id, K.card_code, K.name, K.designation, stage_expr(day).label("stage"),
+                                      K.counted, K.required).where(K.educator_id.in_(educator_ids))
+                               .order_by(K.educator_id, K.card_code)):
+        out.setdefault(row.educator_id, []).append(row)
+    return out
+
+
+def card_choices(session, state_id: int) -> list[tuple[str, str, str | None]]:
+    """(code, name, designation) of the cards anyone in the state has begun."""
+    K = StandingCard
+    return [tuple(r) for r in session.execute(
+        select(K.card_code, func.min(K.name), func.min(K.designation)).where(K.state_id == state_id)
+        .group_by(K.card_code).order_by(K.card_code))]
