@@ -63,3 +63,8 @@ def printable(value: str) -> None:
     problem = unprintable(value)
     if problem:
         raise ValidationError(problem)
+
+
+def like(term: str) -> str:
+    """A LIKE pattern matching `term` anywhere, with its own wildcards escaped (ESCAPE '\\')."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

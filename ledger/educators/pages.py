@@ -4,21 +4,21 @@ the state office's educator search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from .. import clock
 from ..access.principals import ADMIN, DISTRICT_HR, EDUCATOR, STATE_OFFICE, WRITERS, educator_in_scope
 from ..errors import LedgerError, flatten
+from ..exports import csv_lines
 from ..http.forms import attempt
 from ..http.offices import (
     PER_PAGE,
     current_district,
     current_state,
     district_choices,
-    like,
     page_args,
     page_number,
     render_state_page,
@@ -26,13 +26,16 @@ from ..http.offices import (
 )
 from ..http.signin import principal, role_required
 from ..licenses import service as licenses_service
-from ..models import Credential, Educator, Entry, EntryEvidence, State, db
+from ..models import Credential, District, Entry, EntryEvidence, State, db
 from ..reminders import settings as reminder_settings
 from ..reminders import views as reminders
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
+from ..standing import filters as list_filters
+from ..standing import lists
 from ..standing.answer import read_standing
 from ..standing.labels import dashboard
+from ..standing.summary import overview as overview_figures
 from ..standing.whatif import requirements
 from ..transcripts import service as transcripts
 from . import employment
@@ -111,23 +114,55 @@ def _evidence_links(educator_id: int, history) -> dict[int, tuple[str, str]]:
 @bp.get("/state/educators")
 @role_required(STATE_OFFICE, ADMIN)
 def search():
+    """The state's educators, one line per license's current cycle (everyone in scope when
+    nothing is asked of the cycle), filtered by renewal status, the cycle's end, district,
+    role card and stage, designation and name, sorted and paginated, from the projection."""
     state = current_state()
-    q = (request.args.get("q") or "").strip()[:100]
-    stmt = select(Educator).where(state_scope(state))
-    for word in q.split()[:5]:
-        pattern = like(word.lower())
-        stmt = stmt.where(or_(func.lower(Educator.first_name).like(pattern, escape="\\"),
-                              func.lower(Educator.last_name).like(pattern, escape="\\"),
-                              func.lower(Educator.license_number).like(pattern, escape="\\")))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    day = clock.today()
+    try:
+        f, given = list_filters.read(request.args)
+    except LedgerError as exc:
+        return _list_page(state, day, lists.Filters(), {}, errors=exc.errors, status=400)
+    return _list_page(state, day, f, given)
+
+
+def _list_page(state, day, f, given, errors=None, status=200):
+    figures = overview_figures(db.session, state, day)
+    total = None
+    if list_filters.only_statuses(f):
+        total = sum(figures["counts"][s] for s in f.statuses)
     page = page_number()
+    rows, total = lists.page(db.session, state.id, day, f, state_scope(state), page, PER_PAGE, total=total) \
+        if not errors else ([], 0)
     pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
-    people = db.session.scalars(
-        stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).unique().all()
-    return render_state_page("state/educators.html", state, people=people, q=q, total=total, page=page, pages=pages,
-                   pager_args={**page_args(state), **({"q": q} if q else {})})
+    if page > pages:
+        page = pages
+        rows, total = lists.page(db.session, state.id, day, f, state_scope(state), page, PER_PAGE, total=total)
+    unit = engine_rulebook(newest_version(db.session, state.code)).unit if figures["counts"]["licenses"] else ""
+    return render_state_page(
+        "state/educators.html", state, status, rows=rows, total=total, page=page, pages=pages, f=f, given=given,
+        errors=errors or {}, unit=unit, cards=lists.card_choices(db.session, state.id),
+        districts=db.session.execute(select(District.code, District.name).where(District.state_id == state.id)
+                                     .order_by(District.name)).all(),
+        labels=list_filters.STATUS_LABELS, tones=list_filters.STATUS_TONES, sorts=list_filters.SORT_LABELS,
+        pager_args={**page_args(state), **given}, outdated=figures["outdated"])
+
+
+@bp.get("/state/educators.csv")
+@role_required(STATE_OFFICE, ADMIN)
+def search_csv():
+    """The list with its filters, every line (not one page), streamed."""
+    state = current_state()
+    day = clock.today()
+    try:
+        f, _ = list_filters.read(request.args)
+    except LedgerError as exc:
+        return _list_page(state, day, lists.Filters(), {}, errors=exc.errors, status=400)
+    unit = engine_rulebook(newest_version(db.session, state.code)).unit
+    rows = lists.stream(db.session, state.id, day, f, state_scope(state))
+    lines = csv_lines(list_filters.CSV_HEADER, (list_filters.csv_row(r, unit) for r in rows))
+    return Response(stream_with_context(lines), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{state.code}-educators-{day}.csv"', "Cache-Control": "no-store"})
 
 
 # -- a new hire: a new educator with their license, or someone already recorded moving in --

@@ -12,6 +12,7 @@ from sqlalchemy import and_, select
 from .. import clock
 from ..access.principals import ADMIN, DISTRICT_HR, STATE_OFFICE, Principal, district_in_scope
 from ..models import District, State, db
+from ..text import like  # noqa: F401  (the pages import it from here)
 from .signin import principal
 
 PER_PAGE = 50
@@ -67,11 +68,6 @@ def page_number() -> int:
     except ValueError:
         return 1
 
-
-
-def like(term: str) -> str:
-    """A LIKE pattern matching `term` anywhere, with its own wildcards escaped (ESCAPE '\\')."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def current_district(code: str | None = None) -> District | None:

@@ -31,6 +31,7 @@ class StandingCycle(db.Model):
     __table_args__ = (
         Index("ix_standing_cycles_state_current", "state_id", "cycle_start", "superseded_on"),
         Index("ix_standing_cycles_stale_on", "stale_on"),
+        Index("ix_standing_cycles_state_version", "state_id", "rulebook_version_id"),
     )
     cycle_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), primary_key=True, autoincrement=False)
     educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
@@ -74,3 +75,13 @@ class StandingCard(db.Model):
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
     computed_on: Mapped[date] = mapped_column(Date)
     stale_on: Mapped[date | None] = mapped_column(Date)
+
+
+class StandingState(db.Model):
+    """A state's projection generation: a new random token each time a transaction changes
+    its rows (never a counter: a rolled-back count would come again with other rows), so
+    that a summary computed from them (the overview's counts) can be kept until then."""
+
+    __tablename__ = "standing_states"
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
+    generation: Mapped[str] = mapped_column(String(32))

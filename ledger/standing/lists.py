@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select
 
 from ..models import District, Educator, StandingCard, StandingCycle
+from ..text import like
 
 STATUSES = ("complete", "on_pace", "behind_pace", "in_grace", "lapsed")
 STAGES = ("in_progress", "held", "permanent", "lapsed")  # a card's stage, as HR's roster names it
@@ -78,8 +79,13 @@ class Filters:
     descending: bool = False
 
 
-def _where(stmt, state_id: int, day: date, f: Filters, status, district_id: int | None):
-    stmt = stmt.where(C.state_id == state_id, current_on(day))
+def cycle_filters(f: Filters) -> bool:
+    """Whether `f` asks anything of the cycle (else everyone in scope is listed, with
+    their current cycles when they have any)."""
+    return bool(f.statuses or f.ends_from or f.ends_to or f.pathway or f.designation)
+
+
+def _where(stmt, day: date, f: Filters, status, district_id: int | None):
     if f.statuses:
         stmt = stmt.where(status.in_(f.statuses))
     if f.ends_from is not None:
@@ -92,15 +98,15 @@ def _where(stmt, state_id: int, day: date, f: Filters, status, district_id: int 
         stmt = stmt.where(Educator.district_id.in_(select(District.id).where(District.code == f.district)))
     K = StandingCard
     if f.pathway:
-        card = exists().where(K.educator_id == C.educator_id, K.card_code == f.pathway)
+        card = exists().where(K.educator_id == Educator.id, K.card_code == f.pathway)
         if f.stage:
             card = card.where(stage_expr(day) == f.stage)
         stmt = stmt.where(card)
     if f.designation:
-        stmt = stmt.where(exists().where(K.educator_id == C.educator_id, K.card_code == f.designation,
+        stmt = stmt.where(exists().where(K.educator_id == Educator.id, K.card_code == f.designation,
                                          stage_expr(day).in_(("held", "permanent"))))
     for word in (f.q or "").split()[:5]:
-        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like(word.lower())
         stmt = stmt.where(or_(*(func.lower(col).like(pattern, escape="\\") for col in
                                 (Educator.first_name, Educator.last_name, Educator.license_number))))
     return stmt
@@ -115,32 +121,38 @@ def _order(f: Filters, status):
 
 
 def _columns(status):
-    return (C.educator_id, Educator.first_name, Educator.last_name, Educator.license_number,
+    return (Educator.id.label("educator_id"), Educator.first_name, Educator.last_name, Educator.license_number,
             District.code.label("district_code"), District.name.label("district_name"), C.license_id,
             C.license_type, C.cycle_number, C.cycle_start, C.cycle_end, C.grace_ends,
             C.required_units, C.earned_units, status.label("status"))
 
 
-def _base(session, state_id, day, f, district_id, columns):
+def _base(session, state_id, day, f, district_id, scope, columns):
+    """Educators in `scope` (a clause on Educator) with their current cycles in the state:
+    only those with a cycle matching `f` when it asks anything of the cycle."""
     dialect = session.get_bind().dialect.name
     status = status_expr(dialect, day)
-    stmt = select(*columns(status)).select_from(C).join(Educator, Educator.id == C.educator_id) \
-        .outerjoin(District, District.id == Educator.district_id)
-    return _where(stmt, state_id, day, f, status, district_id), status
+    on = and_(C.educator_id == Educator.id, C.state_id == state_id, current_on(day))
+    stmt = select(*columns(status)).select_from(Educator).join(C, on, isouter=not cycle_filters(f)) \
+        .outerjoin(District, District.id == Educator.district_id).where(scope)
+    return _where(stmt, day, f, status, district_id), status
 
 
-def page(session, state_id: int, day: date, f: Filters, number: int = 1, size: int = 50,
-         district_id: int | None = None) -> tuple[list, int]:
-    """(one page of current cycles matching `f`, how many match in all)."""
-    stmt, status = _base(session, state_id, day, f, district_id, _columns)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+def page(session, state_id: int, day: date, f: Filters, scope, number: int = 1, size: int = 50,
+         district_id: int | None = None, total: int | None = None) -> tuple[list, int]:
+    """(one page of the lines matching `f`, how many match in all: `total` when the
+    caller knows it, from the cached counts)."""
+    stmt, status = _base(session, state_id, day, f, district_id, scope, _columns)
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.execute(stmt.order_by(*_order(f, status)).offset((number - 1) * size).limit(size)).all()
     return rows, total
 
 
-def stream(session, state_id: int, day: date, f: Filters, district_id: int | None = None, batch: int = 2000):
-    """Every current cycle matching `f`, in the list's order, streamed."""
-    stmt, status = _base(session, state_id, day, f, district_id, _columns)
+def stream(session, state_id: int, day: date, f: Filters, scope, district_id: int | None = None,
+           batch: int = 2000):
+    """Every line matching `f`, in the list's order, streamed."""
+    stmt, status = _base(session, state_id, day, f, district_id, scope, _columns)
     yield from session.execute(stmt.order_by(*_order(f, status)), execution_options={"yield_per": batch})
 
 

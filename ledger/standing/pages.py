@@ -15,7 +15,7 @@ from ..http.signin import role_required
 from ..models import Transcript, TranscriptRevocation, db
 from ..transcripts.season import seasons
 from .labels import long_date
-from .report import mcs_by_issuer, renewal_summary
+from .summary import overview as overview_figures
 
 bp = Blueprint("standing_pages", __name__, url_prefix="/state")
 
@@ -25,7 +25,8 @@ bp = Blueprint("standing_pages", __name__, url_prefix="/state")
 def overview():
     state = current_state()
     day = clock.today()
-    counts = renewal_summary(db.session, state, day)
+    figures = overview_figures(db.session, state, day)
+    counts = figures["counts"]
     issued = db.session.scalar(select(func.count(Transcript.id)).where(Transcript.state_id == state.id))
     revoked = db.session.scalar(
         select(func.count(TranscriptRevocation.id))
@@ -33,13 +34,14 @@ def overview():
         .where(Transcript.state_id == state.id))
     renewal_rows = [("Complete", counts["complete"], "good"),
                     ("In progress, on pace", counts["on_pace"], None),
-                    ("In progress, behind pace", counts["behind"], "warn"),
+                    ("In progress, behind pace", counts["behind_pace"], "warn"),
+                    ("In grace (cycle ended, grace days running)", counts["in_grace"], "warn"),
                     ("Lapsed (cycle ended short)", counts["lapsed"], "bad")]
-    issuers = mcs_by_issuer(db.session, state)
+    issuers = figures["issuers"]
     next_july = date(day.year + (day.month >= 7), 7, 1)
     return render_state_page("state/overview.html", state, counts=counts, issued=issued, revoked=revoked,
                    renewal_rows=renewal_rows, issuer_rows=[(n, c, None) for n, c in issuers],
                    mc_total=sum(c for _, c in issuers), seasons=seasons(db.session, state),
                    new_season=f"flask ledger print-season --state {state.code} "
                               f"--expiring-before {next_july.isoformat()} --out season/",
-                   as_of=long_date(day))
+                   as_of=long_date(day), outdated=figures["outdated"])

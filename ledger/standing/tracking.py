@@ -87,7 +87,6 @@ def sync(session, today: date | None = None) -> int:
             states |= changed
     if not educators and not states:
         return 0
-    chain.lock(session.connection())  # one projector at a time, as one appender
     day = today or clock.today()
     for state_id in states:
         everyone = projection.every_educator(session, state_id)

@@ -18,6 +18,12 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('standing_states',
+    sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('generation', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_standing_states_state_id_states')),
+    sa.PrimaryKeyConstraint('state_id', name=op.f('pk_standing_states'))
+    )
     op.create_table('standing_cards',
     sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('card_code', sa.String(length=80), nullable=False),
@@ -70,6 +76,7 @@ def upgrade():
     with op.batch_alter_table('standing_cycles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_standing_cycles_educator_id'), ['educator_id'], unique=False)
         batch_op.create_index('ix_standing_cycles_stale_on', ['stale_on'], unique=False)
+        batch_op.create_index('ix_standing_cycles_state_version', ['state_id', 'rulebook_version_id'], unique=False)
         batch_op.create_index('ix_standing_cycles_state_current', ['state_id', 'cycle_start', 'superseded_on'],
                               unique=False)
 
@@ -78,6 +85,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('standing_cycles', schema=None) as batch_op:
         batch_op.drop_index('ix_standing_cycles_state_current')
+        batch_op.drop_index('ix_standing_cycles_state_version')
         batch_op.drop_index('ix_standing_cycles_stale_on')
         batch_op.drop_index(batch_op.f('ix_standing_cycles_educator_id'))
 
@@ -87,3 +95,4 @@ def downgrade():
         batch_op.drop_index('ix_standing_cards_stale_on')
 
     op.drop_table('standing_cards')
+    op.drop_table('standing_states')

@@ -64,7 +64,7 @@ def test_the_state_office_loads_a_rulebook_version_and_compares_it(sign_in, live
 def test_the_state_office_prints_a_transcript_and_anyone_can_verify_it(sign_in, live_server, tmp_path):
     page = sign_in("state_office")
     page.goto(f"{live_server.url}/state/educators")
-    row = page.get_by_test_id("educator").filter(has_text="cycle ends").first
+    row = page.get_by_test_id("educator").filter(has=page.locator(".pill")).first
     number = row.locator('td[data-label="License number"]').inner_text().strip()
     name = row.get_by_role("link").inner_text().strip()
 

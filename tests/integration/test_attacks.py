@@ -276,7 +276,7 @@ def test_a_page_answers_503_when_the_database_is_unreachable(ledger, web_user, m
     def down(*_a, **_k):
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
 
-    monkeypatch.setattr(pages, "renewal_summary", down)
+    monkeypatch.setattr(pages, "overview_figures", down)
     r = client.get("/state")
     assert r.status_code == 503 and "database" in r.get_data(as_text=True)
 
