@@ -3,6 +3,7 @@ roster, their CSV): read into `lists.Filters`, each bad value named by its field
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -51,7 +52,10 @@ def read(args) -> tuple[Filters, dict]:
     try:
         data = LIST_QUERY.load(raw)
     except ValidationError as exc:
-        raise Invalid("the list's filters were not understood", flatten(exc.messages)) from None
+        errors: dict[str, list[str]] = {}
+        for path, messages in flatten(exc.messages).items():  # status[1] is the status field's
+            errors.setdefault(re.split(r"[.\[]", path)[0], []).extend(messages)
+        raise Invalid("the list's filters were not understood", errors) from None
     f = Filters(statuses=tuple(dict.fromkeys(data.get("status", ()))), ends_from=data.get("ends_from"),
                 ends_to=data.get("ends_to"), district=data.get("district"), pathway=data.get("pathway"),
                 stage=data.get("stage"), designation=data.get("designation"), q=data.get("q"),

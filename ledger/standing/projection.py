@@ -75,7 +75,8 @@ def _min(*days):
 
 def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Standing, today: date,
                later: date | None) -> list[dict]:
-    """The rows of one educator's cycles in one state: those current on `today` or after."""
+    """The rows of one educator's cycles in one state: those current on `today` or after,
+    each with the first day any of the educator's figures there moves by date alone."""
     by_license: dict[int, list] = defaultdict(list)
     for p in s.renewal:
         by_license[p.license_id or p.license.id].append(p)
@@ -85,8 +86,6 @@ def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Stand
         for p, nxt in zip(progress, [*progress[1:], None]):
             lic = p.license
             superseded = nxt.license.cycle_start if nxt is not None else None
-            if superseded is not None and superseded <= today:
-                continue  # history: a later cycle of the license has begun
             fixed, lapses, stale = None, None, None
             if p.renewed is not None and today >= p.renewed.renewed_on:
                 fixed = p.status
@@ -96,11 +95,16 @@ def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Stand
                 ends = [(p.grace_ends or lic.cycle_end)] + [y.end for y in p.school_years if not y.met]
                 lapses = min(ends) + DAY
                 if p.grace_ends is not None:
-                    stale = p.grace_ends + DAY  # a lapse in grace gives its grace entries to the next cycle
+                    # a lapse in grace gives its grace entries to the next cycle
+                    stale = p.grace_ends + DAY
             if lic.cycle_start > today:
                 stale = _min(stale, lic.cycle_start)
             if lic.renewed is not None and lic.renewed.renewed_on > today:
                 stale = _min(stale, lic.renewed.renewed_on)
+            if stale is not None and stale > today:
+                later = _min(later, stale)  # a cycle no longer current may still move the next one
+            if superseded is not None and superseded <= today:
+                continue  # history: a later cycle of the license has begun
             rows.append({
                 "cycle_id": lic.id, "educator_id": educator_id, "state_id": state_id,
                 "license_id": p.license_id or lic.id, "license_type": lic.type, "cycle_number": p.cycle_number,
@@ -108,7 +112,9 @@ def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Stand
                 "grace_ends": p.grace_ends, "lapses_on": lapses, "fixed_status": fixed,
                 "renewed": p.renewed is not None, "required_units": p.rule.required_units,
                 "earned_units": p.earned_units, "rulebook_version_id": version_id, "computed_on": today,
-                "stale_on": _min(stale, later)})
+                "stale_on": None})
+    for row in rows:  # the educator is judged again as a whole: the earliest day for every row
+        row["stale_on"] = later
     return rows
 
 
