@@ -15,10 +15,12 @@ from ..http.forms import attempt
 from ..http.offices import current_district, district_choices
 from ..http.signin import principal, role_required
 from ..models import District, SalaryRun, SalaryRunRow, db
+from ..rulebooks.engine_view import engine_rulebook
+from ..rulebooks.service import newest_version
 from ..standing.labels import long_date
 from . import exports
 from . import salary_runs as run_service
-from .roster import matches, monthly_mcs, roster_lines, roster_rows
+from .roster import employee_counts, employees, mcs_by_month, monthly_mcs, roster_lines, roster_rows
 from .schemas import SALARY_RUN_IN
 
 bp = Blueprint("district_pages", __name__, url_prefix="/district")
@@ -38,11 +40,6 @@ def _filters() -> tuple[str, str, str]:
     return (status if status in RENEWAL_FILTERS else "", stage if stage in STAGE_FILTERS else "", q)
 
 
-def _filtered(rows: list[dict], status: str, stage: str, q: str) -> list[dict]:
-    return [r for r in rows if (not status or status in r["keys"]) and (not stage or stage in r["stages"])
-            and (not q or matches(r, q))]
-
-
 @bp.get("")
 @role_required(DISTRICT_HR, ADMIN)
 def roster():
@@ -50,38 +47,34 @@ def roster():
     if district is None:
         return render_template("hr/roster.html", district=None, districts=district_choices())
     day = clock.today()
-    rows, unit, mcs_by_month = roster_rows(db.session, district, day)
     status, stage, q = _filters()
-    shown = _filtered(rows, status, stage, q)
+    # the projection chooses and counts; the engine judges only the page shown
+    chosen = employees(db.session, district, day, status, stage, q)
+    counts = employee_counts(db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding"))
     base = {"district": request.args["district"]} if request.args.get("district") else {}
     kpis = [
-        (key, label, value, tone, url_for("district_pages.roster", **base, **({"status": key} if key else {})),
+        (key, label, counts[key], tone, url_for("district_pages.roster", **base, **({"status": key} if key else {})),
          status == key and not stage and not q)
-        for key, label, value, tone in (
-            ("", "Employees", len(rows), "plain"),
-            ("behind", "Behind pace", sum("behind" in r["keys"] for r in rows), "warn"),
-            ("due_soon", "Due within 6 months", sum("due_soon" in r["keys"] for r in rows), "bad"),
-            ("lapsed", "Lapsed", sum("lapsed" in r["keys"] for r in rows), "bad"),
-            ("complete", "Complete", sum("complete" in r["keys"] for r in rows), "good"),
-        )
+        for key, label, tone in (
+            ("", "Employees", "plain"), ("behind", "Behind pace", "warn"), ("due_soon", "Due within 6 months", "bad"),
+            ("lapsed", "Lapsed", "bad"), ("complete", "Complete", "good"))
     ]
-    held = sum("holding" in r["stages"] for r in rows)
-    kpis.append(("holding", "Holding a role card", held, "good",
+    kpis.append(("holding", "Holding a role card", counts["holding"], "good",
                  url_for("district_pages.roster", **base, stage="holding"),
                  stage == "holding" and not status and not q))
-    chart = monthly_mcs(mcs_by_month, day)
+    chart = monthly_mcs(mcs_by_month(db.session, district, day), day)
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
-    pages = max(1, -(-len(shown) // PER_PAGE))
+    pages = max(1, -(-len(chosen) // PER_PAGE))
     page = min(page, pages)
+    rows, unit, _ = roster_rows(db.session, district, day, chosen[(page - 1) * PER_PAGE:page * PER_PAGE])
     args = {k: v for k, v in (("district", request.args.get("district")), ("status", status), ("stage", stage),
                               ("q", q)) if v}
     return render_template(
-        "hr/roster.html", district=district, districts=district_choices(),
-        rows=shown[(page - 1) * PER_PAGE:page * PER_PAGE],
-        total=len(rows), matched=len(shown), page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
+        "hr/roster.html", district=district, districts=district_choices(), rows=rows,
+        total=counts[""], matched=len(chosen), page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
         kpis=kpis, chart=chart, chart_total=sum(c[1] for c in chart), unit=unit, today=day, long_date=long_date,
         due_by=add_months(day, 6),
         status=status, stage=stage, q=q, renewal_filters=RENEWAL_FILTERS, stage_filters=STAGE_FILTERS,
@@ -168,11 +161,15 @@ def roster_csv():
     if district is None:
         abort(404)
     day = clock.today()
-    rows, unit, _ = roster_rows(db.session, district, day)
     status, stage, q = _filters()
-    shown = _filtered(rows, status, stage, q)
+    chosen = employees(db.session, district, day, status, stage, q)
+    unit = engine_rulebook(newest_version(db.session, district.state.code)).unit
+
+    def rows():  # a few hundred judged at a time: memory stays flat however large the district
+        for start in range(0, len(chosen), 500):
+            yield from roster_rows(db.session, district, day, chosen[start:start + 500]).rows
     suffix = "".join(f"-{v}" for v in (status, stage) if v) + ("-search" if q else "")
-    return _download(roster_lines(shown, unit), f"{district.code}-roster-{day}{suffix}.csv", "text/csv")
+    return _download(roster_lines(rows(), unit), f"{district.code}-roster-{day}{suffix}.csv", "text/csv")
 
 
 @bp.get("/export.json")

@@ -9,17 +9,19 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import exists, extract, func, or_, select
 
 from pathways import add_months
 
 from .. import engine
 from ..exports import csv_lines
-from ..models import District, Educator
+from ..models import District, Educator, Entry, StandingCard, StandingCycle, Void
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
+from ..standing import lists
 from ..standing.labels import renewal_view
 from ..standing.many import standings_for
+from ..text import like
 
 STAGE_OF = {"in_progress": "in_progress", "active": "held", "permanent": "permanent", "lapsed": "lapsed"}
 STAGE_TONE = {"in_progress": "info", "held": "good", "permanent": "good", "lapsed": "bad"}
@@ -55,15 +57,18 @@ def _cards(s: engine.Standing) -> list[dict]:
     return cards
 
 
-def roster_rows(session, district: District, day: date) -> Roster:
-    """Every current employee's renewal (the current cycle of each license type in the
-    district's state, engine.current_cycles), role cards and salary lane, as of `day`."""
+def roster_rows(session, district: District, day: date, ids: list[int] | None = None) -> Roster:
+    """The current employees' renewal (the current cycle of each license type in the
+    district's state, engine.current_cycles), role cards and salary lane, as of `day`:
+    of `ids` (one page, in that order), or of everyone."""
     version = newest_version(session, district.state.code)
-    employees = session.execute(
-        select(Educator.id, Educator.license_number, Educator.first_name, Educator.last_name)
+    stmt = select(Educator.id, Educator.license_number, Educator.first_name, Educator.last_name) \
         .where(Educator.district_id == district.id)
-        .order_by(Educator.last_name, Educator.first_name, Educator.id)
-    ).all()
+    if ids is not None:
+        order = {id_: i for i, id_ in enumerate(ids)}
+        employees = sorted(session.execute(stmt.where(Educator.id.in_(ids))).all(), key=lambda e: order[e[0]])
+    else:
+        employees = session.execute(stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)).all()
     unit = engine_rulebook(version).unit
     standings = standings_for(session, version, day, [e[0] for e in employees], district=district.code)
     rows, months = [], Counter()
@@ -86,6 +91,75 @@ def roster_rows(session, district: District, day: date) -> Roster:
     return Roster(rows, unit, months)
 
 
+# -- the roster's filters and counts, from the standing projection (standing.lists): what
+# they choose is judged by the engine only a page at a time
+
+def _cycle(dialect: str, district: District, day: date, statuses, due_by: date | None = None):
+    C = StandingCycle
+    status = lists.status_expr(dialect, day)
+    clause = exists().where(C.educator_id == Educator.id, C.state_id == district.state_id, lists.current_on(day),
+                            status.in_(statuses))
+    return clause.where(C.cycle_end <= due_by) if due_by is not None else clause
+
+
+def _card(day: date, stages):
+    K = StandingCard
+    return exists().where(K.educator_id == Educator.id, lists.stage_expr(day).in_(stages))
+
+
+def filter_clause(session, district: District, day: date, key: str):
+    """The employees a roster filter (a renewal key or a card stage) keeps."""
+    in_progress = ("on_pace", "behind_pace", "in_grace")
+    dialect = session.get_bind().dialect.name
+    return {
+        "complete": lambda: _cycle(dialect, district, day, ("complete",)),
+        "lapsed": lambda: _cycle(dialect, district, day, ("lapsed",)),
+        "behind": lambda: _cycle(dialect, district, day, ("behind_pace", "in_grace")),
+        "on_pace": lambda: _cycle(dialect, district, day, ("on_pace",)),
+        "due_soon": lambda: _cycle(dialect, district, day, in_progress, add_months(day, 6)),
+        "in_progress": lambda: _card(day, ("in_progress",)),
+        "held": lambda: _card(day, ("held",)),
+        "permanent": lambda: _card(day, ("permanent",)),
+        "holding": lambda: _card(day, ("held", "permanent")),
+        "card_lapsed": lambda: _card(day, ("lapsed",)),
+        "none": lambda: ~exists().where(StandingCard.educator_id == Educator.id),
+    }[key]()
+
+
+def employees(session, district: District, day: date, status: str = "", stage: str = "", q: str = "") -> list[int]:
+    """The ids of the current employees the filters keep, in the roster's order."""
+    stmt = select(Educator.id).where(Educator.district_id == district.id)
+    if status:
+        stmt = stmt.where(filter_clause(session, district, day, status))
+    if stage:
+        stmt = stmt.where(filter_clause(session, district, day, "card_lapsed" if stage == "lapsed" else stage))
+    for word in q.split()[:5]:
+        pattern = like(word.lower())
+        stmt = stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in
+                                (Educator.first_name, Educator.last_name, Educator.license_number))))
+    return list(session.scalars(stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)))
+
+
+def employee_counts(session, district: District, day: date, keys) -> dict[str, int]:
+    """How many current employees each filter keeps ("" for all of them)."""
+    base = select(func.count()).select_from(Educator).where(Educator.district_id == district.id)
+    return {key: session.scalar(base.where(filter_clause(session, district, day, key)) if key else base) or 0
+            for key in keys}
+
+
+def mcs_by_month(session, district: District, day: date, months: int = 24) -> Counter:
+    """(year, month) -> active micro-credentials the current employees earned, over the
+    last `months` months to `day`."""
+    first = add_months(day.replace(day=1), -(months - 1))
+    year, month = extract("year", Entry.earned_on), extract("month", Entry.earned_on)
+    rows = session.execute(
+        select(year, month, func.count()).join(Educator, Educator.id == Entry.educator_id)
+        .where(Educator.district_id == district.id, Entry.credential_id.is_not(None), Entry.earned_on >= first,
+               Entry.earned_on <= day, ~exists().where(Void.entry_id == Entry.id))
+        .group_by(year, month))
+    return Counter({(int(y), int(m)): n for y, m, n in rows})
+
+
 def _stages(cards: list[dict]) -> set[str]:
     stages = {c["stage"] for c in cards} or {"none"}
     if stages & {"held", "permanent"}:
@@ -102,11 +176,6 @@ def monthly_mcs(counts: Counter, day: date, months: int = 24) -> list[tuple[str,
         m = add_months(first, i)
         out.append((m.strftime("%b %Y"), counts.get((m.year, m.month), 0), None))
     return out
-
-
-def matches(row: dict, q: str) -> bool:
-    q = q.casefold()
-    return any(q in text.casefold() for text in (row["name"], row["sort_name"], row["license_number"]))
 
 
 ROSTER_HEADER = ["educator_id", "name", "license_number", "license", "earned", "required", "unit", "renewal",
