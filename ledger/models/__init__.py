@@ -28,7 +28,7 @@ from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
 from .notices import Notice, NoticeDelivery, NoticeSetting
 from .people import District, Educator, Employment, License, LicenseEvent, State
 from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
-from .standings import StandingCard, StandingCycle, StandingState
+from .standings import StandingAnswer, StandingCard, StandingCycle, StandingEducator, StandingState
 from .submissions import EntryEvidence, EvidenceFile, Submission
 
 __all__ = [
@@ -37,7 +37,8 @@ __all__ = [
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
     "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
     "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow",
-    "StandingCard", "StandingCycle", "StandingState", "State",
+    "StandingAnswer", "StandingCard", "StandingCycle", "StandingEducator", "StandingState",
+    "State",
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
     "utcnow",

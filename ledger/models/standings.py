@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Units, db
@@ -85,3 +85,27 @@ class StandingState(db.Model):
     __tablename__ = "standing_states"
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
     generation: Mapped[str] = mapped_column(String(32))
+
+
+class StandingEducator(db.Model):
+    """An educator's projection token: a new random one each time the educator is judged
+    again, so that an answer computed from what was there (StandingAnswer) is known to
+    still hold."""
+
+    __tablename__ = "standing_educators"
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+    computed_on: Mapped[date] = mapped_column(Date)
+
+
+class StandingAnswer(db.Model):
+    """The API's standing answer for an educator in their own state as of `as_of`, kept as
+    sent while the educator's token and the state's rulebook version are those it was
+    computed under (read before the facts, so a write in between only makes it miss)."""
+
+    __tablename__ = "standing_answers"
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True, autoincrement=False)
+    as_of: Mapped[date] = mapped_column(Date)
+    token: Mapped[str] = mapped_column(String(32))
+    rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
+    body: Mapped[str] = mapped_column(Text)

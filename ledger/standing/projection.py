@@ -23,8 +23,10 @@ from ..models import (
     Entry,
     License,
     RulebookVersion,
+    StandingAnswer,
     StandingCard,
     StandingCycle,
+    StandingEducator,
     StandingState,
     State,
 )
@@ -172,8 +174,10 @@ def _project_batch(session, ids: list[int], today: date) -> None:
     states = {state_id for state_id, _, _ in groups}
     for model in (StandingCycle, StandingCard):
         states.update(session.scalars(select(model.state_id).where(model.educator_id.in_(ids)).distinct()))
-    session.execute(delete(StandingCycle).where(StandingCycle.educator_id.in_(ids)))
-    session.execute(delete(StandingCard).where(StandingCard.educator_id.in_(ids)))
+    for model in (StandingCycle, StandingCard, StandingEducator, StandingAnswer):
+        session.execute(delete(model).where(model.educator_id.in_(ids)))
+    token = uuid4().hex  # a new token: an answer kept under the old one no longer holds
+    session.execute(insert(StandingEducator), [{"educator_id": i, "token": token, "computed_on": today} for i in ids])
     _bump(session, states)
     if cycles:
         session.execute(insert(StandingCycle), cycles)

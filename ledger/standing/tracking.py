@@ -18,16 +18,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..integrity import chain
 from ..models import (
+    Credential,
     CredentialReview,
     Educator,
     Employment,
     Entry,
+    Issuer,
     License,
     LicenseEvent,
     RulebookVersion,
@@ -36,6 +38,7 @@ from ..models import (
 from . import projection
 
 DIRTY = "standing_dirty"  # educator ids the ORM saw changed (not chained: educators, employments)
+CATALOG = "standing_catalog"  # credential ids and issuer ids a catalog load changed
 SEEN = "standing_seen"  # chained rows already projected, by table
 QUEUED = "standing_queued"  # states to refresh on Celery after the commit
 INLINE_LIMIT = 5000  # a new version judges a state this size or smaller at once
@@ -75,6 +78,12 @@ def sync(session, today: date | None = None) -> int:
     how many."""
     session.flush()
     educators: set[int] = set(session.info.pop(DIRTY, ()))
+    credentials, issuers = session.info.pop(CATALOG, (set(), set()))
+    if credentials or issuers:
+        educators |= set(session.scalars(select(Entry.educator_id).where(or_(
+            Entry.credential_id.in_(sorted(credentials)),
+            Entry.credential_id.in_(select(Credential.id).where(Credential.issuer_id.in_(sorted(issuers))))))
+            .distinct()))
     states: set[int] = set()
     pending = session.info.get(chain.PENDING) or {}
     seen = session.info.setdefault(SEEN, {})
@@ -99,11 +108,16 @@ def sync(session, today: date | None = None) -> int:
 
 def _collect(session, _context) -> None:
     dirty = session.info.setdefault(DIRTY, set())
+    credentials, issuers = session.info.setdefault(CATALOG, (set(), set()))
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Educator):
             dirty.add(obj.id)
         elif isinstance(obj, Employment):
             dirty.add(obj.educator_id)
+        elif isinstance(obj, Credential) and obj not in session.new and session.is_modified(obj):
+            credentials.add(obj.id)  # its tags, its issuer: what it is worth
+        elif isinstance(obj, Issuer) and obj not in session.new and session.is_modified(obj):
+            issuers.add(obj.id)
 
 
 def _before_commit(session) -> None:
@@ -120,7 +134,7 @@ def _after_commit(session) -> None:
 
 def _forget(session, transaction) -> None:
     if transaction.parent is None:
-        for key in (DIRTY, SEEN, QUEUED):
+        for key in (DIRTY, SEEN, QUEUED, CATALOG):
             session.info.pop(key, None)
 
 

@@ -18,6 +18,25 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('standing_educators',
+    sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('computed_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['educator_id'], ['educators.id'],
+                            name=op.f('fk_standing_educators_educator_id_educators')),
+    sa.PrimaryKeyConstraint('educator_id', name=op.f('pk_standing_educators'))
+    )
+    op.create_table('standing_answers',
+    sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('rulebook_version_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['educator_id'], ['educators.id'], name=op.f('fk_standing_answers_educator_id_educators')),
+    sa.ForeignKeyConstraint(['rulebook_version_id'], ['rulebook_versions.id'],
+                            name=op.f('fk_standing_answers_rulebook_version_id_rulebook_versions')),
+    sa.PrimaryKeyConstraint('educator_id', name=op.f('pk_standing_answers'))
+    )
     op.create_table('standing_states',
     sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('generation', sa.String(length=32), nullable=False),
@@ -96,3 +115,5 @@ def downgrade():
 
     op.drop_table('standing_cards')
     op.drop_table('standing_states')
+    op.drop_table('standing_answers')
+    op.drop_table('standing_educators')
