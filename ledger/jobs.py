@@ -32,9 +32,11 @@ def init_app(app) -> Celery:
     )
 
     from .reminders import tasks as reminder_tasks
+    from .seasons import printing as season_printing
     from .transcripts import tasks
 
     tasks.register(celery)
+    season_printing.register(celery)
     reminder_tasks.register(celery, app.config.get("REMINDERS_HOUR", 6))
     app.extensions["celery"] = celery
     return celery

@@ -49,6 +49,9 @@ def _check_public_url() -> None:
                           "ask the administrator to set it")
 
 
+check_public_url = _check_public_url  # a season started from a page checks before its workers print
+
+
 def new_serial(state: str, year: int) -> str:
     """TN-2026-7K3M-9QXD-R2HF: 60 random bits, so serials cannot be guessed or walked."""
     chars = "".join(secrets.choice(CROCKFORD) for _ in range(12))
