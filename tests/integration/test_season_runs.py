@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
@@ -17,6 +23,7 @@ from ledger.errors import Invalid
 from ledger.models import AuditEvent, SeasonItem, SeasonRun, Transcript
 from ledger.seasons import printing
 from ledger.seasons.service import overlaps
+from ledger.transcripts import season as seasons_job
 from ledger.transcripts import service as transcripts
 
 from ..conftest import csrf_token
@@ -288,3 +295,85 @@ def test_the_form_needs_its_csrf_token(office, season, session):
 def test_an_unknown_run_is_a_404(office):
     assert office.get("/state/seasons/99999").status_code == 404
     assert office.get("/state/seasons/99999999999999").status_code == 404
+
+
+def _wait_done(session, timeout=120.0) -> SimpleNamespace:
+    deadline = time.monotonic() + timeout
+    while True:
+        session.rollback()  # a fresh snapshot: the printer commits from elsewhere
+        run = the_run(session)
+        if run.status == "done" or time.monotonic() > deadline:
+            return run
+        time.sleep(0.3)
+
+
+@pytest.mark.committed
+def test_without_a_broker_the_season_prints_in_the_background_after_the_request_answers(
+        app, ledger, web_user, session, monkeypatch):
+    for i in range(3):
+        ledger.educator("TN", n=f"bg{i}", licenses=[lic(date(2025, 5, 31))])
+    gate = threading.Event()
+    real = seasons_job.print_one
+
+    def held(*args):
+        assert gate.wait(60), "the test never let the printer go"
+        return real(*args)
+    monkeypatch.setattr(seasons_job, "print_one", held)
+    client = web_user("state_office", state="TN")
+    r = start(client, **START)
+    assert r.status_code == 302  # answered while nothing is printed yet
+    run = the_run(session)
+    assert (run.status, run.printed, run.remaining) == ("running", 0, 3)
+    page = client.get(f"/state/seasons/{run.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh" content="5"' in page and 'data-testid="count-remaining">3<' in page
+    gate.set()
+    run = _wait_done(session)
+    assert (run.status, run.printed, run.failed) == ("done", 3, 0)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Transcript)
+                          .where(Transcript.season == run.season)) == 3
+
+
+@pytest.mark.committed
+def test_with_a_broker_a_season_run_prints_on_a_real_celery_worker(database_url, signing_keys, ledger, tmp_path):
+    from ledger.access.principals import ADMIN, Principal
+    from ledger.app import create_app
+    from ledger.models import State, db
+    from ledger.seasons import service
+
+    from .test_season import REDIS, ROOT, _redis_up
+
+    if not _redis_up():
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("Redis is required (REQUIRE_REDIS=1) but 127.0.0.1:6379 is unreachable")
+        pytest.skip("no Redis at 127.0.0.1:6379: the worker test needs a broker")
+    for i in range(3):
+        ledger.educator("TN", n=f"w{i}", licenses=[lic(date(2025, 5, 31))])
+    ledger.session.commit()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": queue,
+           "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example", "SECRET_KEY": "test"}
+    log = open(tmp_path / "worker.log", "w")
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "ledger.worker", "worker", "--concurrency", "2",
+                               "--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
+                          "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example",
+                          "CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": queue})
+        with app.app_context():
+            tn = db.session.scalar(sa.select(State).where(State.code == "TN"))
+            run = service.start(db.session, Principal(role=ADMIN, actor="test"), tn, date(2025, 7, 1), None,
+                                date(2025, 6, 1))
+            run_id = run.id
+            db.session.commit()
+            assert printing.dispatch(service.pending_ids(db.session, run_id)) == "workers"
+            done = _wait_done(db.session)
+            assert (done.id, done.status, done.printed, done.failed) == (run_id, "done", 3, 0), \
+                (tmp_path / "worker.log").read_text()[-3000:]
+            db.session.remove()
+            db.engine.dispose()
+        assert "print_season_item" in (tmp_path / "worker.log").read_text()  # the worker did the printing
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
