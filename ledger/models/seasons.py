@@ -8,7 +8,7 @@ the same transaction as the item they count, so the progress page reads one row.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -48,6 +48,11 @@ class SeasonRun(db.Model):
     @property
     def remaining(self) -> int:
         return self.total - self.printed - self.failed
+
+    @property
+    def last_day(self) -> date:
+        """The last day of cycle end the season takes (the day before `expiring_before`)."""
+        return self.expiring_before - timedelta(days=1)
 
 
 class SeasonItem(db.Model):
