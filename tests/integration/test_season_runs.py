@@ -292,6 +292,30 @@ def test_the_form_needs_its_csrf_token(office, season, session):
     assert session.scalar(sa.select(sa.func.count()).select_from(SeasonRun)) == 0
 
 
+def test_without_public_url_a_season_starts_only_on_this_machine(app, office, season, session):
+    from ledger.access.principals import STATE_OFFICE, Principal
+    from ledger.errors import Unavailable
+    from ledger.models import State
+    from ledger.seasons import service
+
+    app.config["PUBLIC_URL"] = None  # the workers' transcripts would print a Host header as their verify link
+    tn = session.scalar(sa.select(State).where(State.code == "TN"))
+    office_principal = Principal(role=STATE_OFFICE, actor="test", state_id=tn.id)
+    with app.test_request_context("/state/seasons", method="POST", base_url="http://ledger.example"):
+        with pytest.raises(Unavailable, match="PUBLIC_URL"):
+            service.start(session, office_principal, tn, date(2025, 7, 1), None, date(2025, 6, 1))
+    assert session.scalar(sa.select(sa.func.count()).select_from(SeasonRun)) == 0
+    assert start(office, **START).status_code == 302  # on this machine (localhost), as the demo runs
+
+
+def test_sending_failures_again_needs_the_csrf_token(office, season, session, monkeypatch):
+    fail_for(monkeypatch, None)
+    start(office, **START)
+    run = the_run(session)
+    assert office.post(f"/state/seasons/{run.id}/requeue", data={"which": "failed"}).status_code == 400
+    assert the_run(session).failed == 2
+
+
 def test_an_unknown_run_is_a_404(office):
     assert office.get("/state/seasons/99999").status_code == 404
     assert office.get("/state/seasons/99999999999999").status_code == 404
