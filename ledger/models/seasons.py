@@ -43,6 +43,7 @@ class SeasonRun(db.Model):
     started_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    progress_at: Mapped[datetime | None] = mapped_column(Timestamp())  # when an item last printed or failed
     state: Mapped[State] = relationship(lazy="joined")
 
     @property

@@ -68,7 +68,7 @@ def start():
 @role_required(STATE_OFFICE, ADMIN)
 def run(run_id):
     row = service.get_run(db.session, principal(), run_id)
-    last = service.last_progress(db.session, row) or row.started_at
+    last = row.progress_at or row.started_at
     stalled = row.status == "running" and row.remaining > 0 and utcnow() - last > STALLED
     return render_state_page("state/season.html", row.state, run=row, failures=service.failures(db.session, row),
                              last=last, stalled=stalled)

@@ -67,7 +67,7 @@ def record(session, item_id: int, run_id: int, result: dict) -> str | None:
     if done != 1:
         return None
     column = SeasonRun.printed if printed else SeasonRun.failed
-    session.execute(update(SeasonRun).where(SeasonRun.id == run_id).values({column: column + 1}))
+    session.execute(update(SeasonRun).where(SeasonRun.id == run_id).values({column: column + 1, "progress_at": now}))
     session.execute(update(SeasonRun).where(
         and_(SeasonRun.id == run_id, SeasonRun.status == "running",
              SeasonRun.printed + SeasonRun.failed >= SeasonRun.total)).values(status="done", finished_at=now))

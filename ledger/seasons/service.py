@@ -9,18 +9,20 @@ season. Printing itself is `printing.py`; this module decides and records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from ..access import audit
 from ..access.principals import ADMIN, STATE_OFFICE, Principal
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..models import MAX_ID, SeasonItem, SeasonRun, State, Transcript, lock_for_write, utcnow
+from ..models import MAX_ID, Educator, SeasonItem, SeasonRun, State, Transcript, lock_for_write, utcnow
 from ..transcripts import season as seasons
 from ..transcripts import service as transcripts
 
 BATCH = 1000  # items written per statement
+MANIFEST_PAGE = 1000  # items read per query while a manifest streams
 
 
 def _may_print(principal: Principal, state: State) -> None:
@@ -112,8 +114,6 @@ def get_run(session, principal: Principal, run_id: int) -> SeasonRun:
 def failures(session, run: SeasonRun, limit: int = 200) -> list[tuple[SeasonItem, str, str]]:
     """The run's failed items (first `limit`, by cycle end), each with the educator's name
     and license number."""
-    from ..models import Educator
-
     return session.execute(
         select(SeasonItem, Educator.last_name + ", " + Educator.first_name, Educator.license_number)
         .join(Educator, Educator.id == SeasonItem.educator_id)
@@ -125,10 +125,6 @@ def pending_ids(session, run_id: int) -> list[int]:
     return list(session.scalars(select(SeasonItem.id).where(SeasonItem.run_id == run_id,
                                                             SeasonItem.status == "pending")
                                 .order_by(SeasonItem.cycle_end, SeasonItem.educator_id)))
-
-
-def last_progress(session, run: SeasonRun):
-    return session.scalar(select(func.max(SeasonItem.updated_at)).where(SeasonItem.run_id == run.id))
 
 
 def requeue(session, principal: Principal, run: SeasonRun, which: str) -> list[int]:
@@ -162,14 +158,11 @@ def requeue(session, principal: Principal, run: SeasonRun, which: str) -> list[i
     return ids
 
 
-def manifest(session, run: SeasonRun):
+def manifest(session, run: SeasonRun) -> Iterator[list]:
     """The manifest's rows (transcripts.season.MANIFEST_HEADER), the command's columns:
     status printed (this run), already printed (before it), error (failed, with the
-    reason) or pending."""
-    items = session.execute(select(SeasonItem.educator_id, SeasonItem.license_type, SeasonItem.cycle_end,
-                                   SeasonItem.status, SeasonItem.note)
-                            .where(SeasonItem.run_id == run.id)
-                            .order_by(SeasonItem.cycle_end, SeasonItem.educator_id)).all()
+    reason) or pending. Items are read MANIFEST_PAGE at a time in the order they were chosen (by
+    cycle end, then educator: their ids' order), so a state's manifest streams."""
     names = {"printed": "printed", "failed": "error", "pending": "pending"}
 
     def outcome(status, note):
@@ -177,5 +170,17 @@ def manifest(session, run: SeasonRun):
             return {"status": "already printed"}
         return {"status": names[status], "message": note}
 
-    return seasons.manifest_rows(session, run.season,
-                                 (((e, t, c), outcome(s, n)) for e, t, c, s, n in items))
+    run_id, key = run.id, run.season  # the rows below leave the session empty as they go
+
+    def items():
+        after = 0
+        while page := session.execute(
+                select(SeasonItem.id, SeasonItem.educator_id, SeasonItem.license_type, SeasonItem.cycle_end,
+                       SeasonItem.status, SeasonItem.note)
+                .where(SeasonItem.run_id == run_id, SeasonItem.id > after)
+                .order_by(SeasonItem.id).limit(MANIFEST_PAGE)).all():
+            for _, e, t, c, s, n in page:
+                yield (e, t, c), outcome(s, n)
+            after = page[-1][0]
+
+    return seasons.manifest_rows(session, key, items())

@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('started_by', sa.String(length=200), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('progress_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('running', 'done')", name=op.f('ck_season_runs_status')),
     sa.CheckConstraint('expiring_after IS NULL OR expiring_after < expiring_before',
                        name=op.f('ck_season_runs_range')),

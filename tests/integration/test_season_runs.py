@@ -90,6 +90,20 @@ def test_a_season_started_from_the_page_prints_counts_and_lists_its_manifest(off
                           .where(AuditEvent.action == "start_season")) == 1
 
 
+def test_the_manifest_streams_every_item_in_order_a_page_at_a_time(office, ledger, season, session, monkeypatch):
+    from ledger.seasons import service
+
+    for i in range(3):
+        ledger.educator("TN", n=f"m{i}", licenses=[lic(date(2024, 1, 31 - i))])
+    monkeypatch.setattr(service, "MANIFEST_PAGE", 2)
+    start(office, **START)
+    run = the_run(session)
+    rows = manifest(office, run.id)
+    assert len(rows) == run.total == 5 and {r["status"] for r in rows} == {"printed"}
+    assert [r["cycle_end"] for r in rows] == sorted(r["cycle_end"] for r in rows)
+    assert run.progress_at is not None and run.progress_at >= run.started_at
+
+
 def test_the_lower_bound_narrows_the_season(office, season, session):
     start(office, expiring_before="2025-07-01", expiring_after="2025-01-01")
     run = the_run(session)
