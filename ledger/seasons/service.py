@@ -64,7 +64,9 @@ def start(session, principal: Principal, state: State, before: date, after: date
             raise Conflict(f"season run {run.id} ({describe(run.expiring_after, run.expiring_before)}) is still "
                            f"printing and overlaps {describe(after, before)}: wait for it to finish, or "
                            "choose a range that does not overlap",
-                           {"expiring_before": [f"overlaps season run {run.id}, still printing"]})
+                           {"expiring_before": [f"overlaps season run {run.id} "
+                                                f"({describe(run.expiring_after, run.expiring_before)}), still "
+                                                "printing: wait for it to finish"]})
     selection = seasons.select_educators(session, state.code, before, after)
     if not selection:
         raise Invalid(f"no {state.code} educator has a cycle to print among {describe(after, before)} "

@@ -218,7 +218,7 @@ def test_a_second_start_overlapping_a_season_still_printing_is_refused(office, s
     page = office.get(f"/state/seasons/{first}").get_data(as_text=True)
     assert 'http-equiv="refresh" content="5"' in page and "Reload now" in page  # printing: the page follows
     r = start(office, expiring_before="2026-01-01", expiring_after="2025-06-01")
-    assert r.status_code == 409 and f"overlaps season run {first}, still printing" in r.get_data(as_text=True)
+    assert r.status_code == 409 and f"overlaps season run {first} (cycles ending before 2025-07-01), still printing" in r.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(SeasonRun)) == 1
     ok = start(office, expiring_before="2027-01-01", expiring_after="2025-07-01")  # no shared day
     assert ok.status_code == 302
