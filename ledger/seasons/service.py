@@ -153,6 +153,8 @@ def requeue(session, principal: Principal, run: SeasonRun, which: str) -> list[i
             raise Conflict(f"season run {run.id} has nothing left to print", {"run": ["nothing remaining"]})
     else:
         raise Invalid("which: failed or pending", {"which": ["failed or pending"]})
+    # sent again: the page follows it afresh rather than calling it stalled at once
+    session.execute(update(SeasonRun).where(SeasonRun.id == run.id).values(progress_at=utcnow()))
     audit.record(session, principal.actor, "requeue_season", "season_run", run.id,
                  {"which": which, "items": len(ids)})
     session.flush()

@@ -241,7 +241,7 @@ def test_ranges_overlap_when_they_share_a_day_of_cycle_end(a, b, shared):
     assert overlaps(a, *b) is shared and overlaps(b, *a) is shared
 
 
-def test_a_stalled_season_offers_to_resume_what_remains(office, season, session):
+def test_a_stalled_season_offers_to_resume_what_remains(office, season, session, monkeypatch):
     run_id = _running(session)
     session.execute(sa.update(SeasonRun).where(SeasonRun.id == run_id)
                     .values(started_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
@@ -249,6 +249,12 @@ def test_a_stalled_season_offers_to_resume_what_remains(office, season, session)
     page = office.get(f"/state/seasons/{run_id}").get_data(as_text=True)
     assert "Resume the 2 remaining" in page and 'http-equiv="refresh"' not in page
     token = csrf_token(office, f"/state/seasons/{run_id}")
+    real = printing.dispatch
+    monkeypatch.setattr(printing, "dispatch", lambda ids: "workers")  # sent, not yet printed
+    office.post(f"/state/seasons/{run_id}/requeue", data={"csrf_token": token, "which": "pending"})
+    page = office.get(f"/state/seasons/{run_id}").get_data(as_text=True)
+    assert "Resume the 2 remaining" not in page and 'http-equiv="refresh"' in page  # followed afresh
+    monkeypatch.setattr(printing, "dispatch", real)
     office.post(f"/state/seasons/{run_id}/requeue", data={"csrf_token": token, "which": "pending"})
     assert (the_run(session).status, the_run(session).printed) == ("done", 2)
 
