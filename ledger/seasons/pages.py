@@ -55,7 +55,8 @@ def start():
             raise
         return seasons(errors=exc.errors or {"_form": [exc.message]}, form=form,
                        status=exc.status if exc.status in (403, 409, 503) else 422)
-    target = url_for("season_pages.run", run_id=run_id, **page_args(state))  # before printing takes the session
+    # who started it follows it (the page reloads itself); before printing takes the session
+    target = url_for("season_pages.run", run_id=run_id, follow=1, **page_args(state))
     if pending:
         where = printing.dispatch(service.pending_ids(db.session, run_id))
         flash(f"Season started: {pending} transcripts to print {WHERE[where]}.", "good")
@@ -70,8 +71,12 @@ def run(run_id):
     row = service.get_run(db.session, principal(), run_id)
     last = row.progress_at or row.started_at
     stalled = row.status == "running" and row.remaining > 0 and utcnow() - last > STALLED
+    # Reloading itself is asked for (?follow=1, where a start or a retry lands), never imposed:
+    # a page that refreshes on its own disorients a screen reader (WCAG 2.2.1), so it says
+    # so and offers to stop.
+    follow = request.args.get("follow") == "1" and row.status == "running" and not stalled
     return render_state_page("state/season.html", row.state, run=row, failures=service.failures(db.session, row),
-                             last=last, stalled=stalled)
+                             last=last, stalled=stalled, follow=follow)
 
 
 @bp.post("/seasons/<id:run_id>/requeue")
@@ -89,7 +94,7 @@ def requeue(run_id):
             raise
         flash(exc.message[0].upper() + exc.message[1:] + ".", "warn")
         return redirect(url_for("season_pages.run", run_id=run_id, **page_args(state)))
-    target = url_for("season_pages.run", run_id=run_id, **page_args(state))
+    target = url_for("season_pages.run", run_id=run_id, follow=1, **page_args(state))
     where = printing.dispatch(ids)
     flash(f"{len(ids)} {'failed' if which == 'failed' else 'remaining'} transcript{'s' if len(ids) != 1 else ''} "
           f"sent to print again {WHERE[where]}.", "good")

@@ -71,12 +71,12 @@ def fail_for(monkeypatch, educator_ids, exc=None):
 def test_a_season_started_from_the_page_prints_counts_and_lists_its_manifest(office, season, session):
     r = start(office, **START)
     run = the_run(session)
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/state/seasons/{run.id}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/state/seasons/{run.id}?follow=1")
     assert (run.status, run.total, run.printed, run.failed, run.remaining) == ("done", 2, 2, 0, 0)
     assert (run.expiring_before, run.expiring_after, run.season) == (date(2025, 7, 1), None,
                                                                       "TN:expiring-before:2025-07-01")
     assert run.started_by.startswith("user:") and run.finished_at is not None
-    page = office.get(f"/state/seasons/{run.id}").get_data(as_text=True)
+    page = office.get(f"/state/seasons/{run.id}?follow=1").get_data(as_text=True)
     assert 'data-testid="count-printed">2<' in page and 'data-testid="count-remaining">0<' in page
     assert "All printed" in page and 'http-equiv="refresh"' not in page  # done: no more reloading
     rows = manifest(office, run.id)
@@ -216,7 +216,11 @@ def test_a_second_start_overlapping_a_season_still_printing_is_refused(office, s
     ledger.educator("TN", licenses=[lic(date(2026, 3, 31))])
     first = _running(session)  # its id
     page = office.get(f"/state/seasons/{first}").get_data(as_text=True)
-    assert 'http-equiv="refresh" content="5"' in page and "Reload now" in page  # printing: the page follows
+    # printing: the page reloads itself only when asked to (a start lands there asking), and
+    # then says so and how to stop (a refresh nobody asked for disorients a screen reader)
+    assert 'http-equiv="refresh"' not in page and f"/state/seasons/{first}?follow=1" in page
+    page = office.get(f"/state/seasons/{first}?follow=1").get_data(as_text=True)
+    assert 'http-equiv="refresh" content="5"' in page and "Stop reloading" in page
     r = start(office, expiring_before="2026-01-01", expiring_after="2025-06-01")
     assert r.status_code == 409 and f"overlaps season run {first} (cycles ending before 2025-07-01), still printing" in r.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(SeasonRun)) == 1
@@ -248,11 +252,12 @@ def test_a_stalled_season_offers_to_resume_what_remains(office, season, session,
     session.commit()
     page = office.get(f"/state/seasons/{run_id}").get_data(as_text=True)
     assert "Resume the 2 remaining" in page and 'http-equiv="refresh"' not in page
+    assert 'http-equiv="refresh"' not in office.get(f"/state/seasons/{run_id}?follow=1").get_data(as_text=True)
     token = csrf_token(office, f"/state/seasons/{run_id}")
     real = printing.dispatch
     monkeypatch.setattr(printing, "dispatch", lambda ids: "workers")  # sent, not yet printed
-    office.post(f"/state/seasons/{run_id}/requeue", data={"csrf_token": token, "which": "pending"})
-    page = office.get(f"/state/seasons/{run_id}").get_data(as_text=True)
+    r = office.post(f"/state/seasons/{run_id}/requeue", data={"csrf_token": token, "which": "pending"})
+    page = office.get(r.headers["Location"]).get_data(as_text=True)
     assert "Resume the 2 remaining" not in page and 'http-equiv="refresh"' in page  # followed afresh
     monkeypatch.setattr(printing, "dispatch", real)
     office.post(f"/state/seasons/{run_id}/requeue", data={"csrf_token": token, "which": "pending"})
@@ -368,7 +373,7 @@ def test_without_a_broker_the_season_prints_in_the_background_after_the_request_
     assert r.status_code == 302  # answered while nothing is printed yet
     run = the_run(session)
     assert (run.status, run.printed, run.remaining) == ("running", 0, 3)
-    page = client.get(f"/state/seasons/{run.id}").get_data(as_text=True)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'http-equiv="refresh" content="5"' in page and 'data-testid="count-remaining">3<' in page
     gate.set()
     run = _wait_done(session)
