@@ -32,10 +32,12 @@ def init_app(app) -> Celery:
     )
 
     from .reminders import tasks as reminder_tasks
+    from .seasons import printing as season_printing
     from .standing import tasks as standing_tasks
     from .transcripts import tasks
 
     tasks.register(celery)
+    season_printing.register(celery)
     reminder_tasks.register(celery, app.config.get("REMINDERS_HOUR", 6))
     # what moved by date alone is judged again an hour before the reminders read it
     standing_tasks.register(celery, (app.config.get("REMINDERS_HOUR", 6) - 1) % 24)

@@ -28,6 +28,7 @@ from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
 from .notices import Notice, NoticeDelivery, NoticeSetting
 from .people import District, Educator, Employment, License, LicenseEvent, State
 from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
+from .seasons import SeasonItem, SeasonRun
 from .standings import StandingAnswer, StandingCard, StandingCycle, StandingEducator, StandingState
 from .submissions import EntryEvidence, EvidenceFile, Submission
 
@@ -42,4 +43,5 @@ __all__ = [
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
     "utcnow",
+    "SeasonItem", "SeasonRun",
 ]

@@ -44,7 +44,8 @@ def verify_lookup():
         return _verify_page(row, serial or None, service.check_file(row, data), upload.filename)
     if serial:
         return _verify_page(service.find(db.session, serial), serial)
-    return render_template("verify.html", result=None, serial=None, check=None)
+    empty = request.method == "POST"  # sent with neither: say what to give, not a blank page
+    return render_template("verify.html", result=None, serial=None, check=None, empty=empty), 422 if empty else 200
 
 
 @bp.route("/verify/<serial>", methods=["GET", "POST"])
@@ -57,9 +58,14 @@ def verify_serial(serial):
 
 
 def _verify_page(row, serial, check=None, filename=None):
+    """A file that is not the PDF issued leads the page ("Does not match"), whatever the
+    serial says; when the file is another transcript the ledger issued, it is named."""
     result = service.verification(row, serial or "")
+    other = None
+    if check is not None and not check["matches"]:
+        other = service.by_digest(db.session, check["sha256"])
     status = 200 if row is not None else 404
-    return render_template("verify.html", result=result, serial=serial, check=check,
+    return render_template("verify.html", result=result, serial=serial, check=check, other=other,
                            filename=filename, found=row is not None), status
 
 

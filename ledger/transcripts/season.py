@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -179,31 +180,45 @@ def write_outputs(session, season: str, selection: list[tuple], results: dict[in
     """Write each printed PDF (the stored bytes, checked against their digest) into
     out_dir and yield the manifest rows."""
     os.makedirs(out_dir, exist_ok=True)
-    ids = [s[0] for s in selection]
-    people = {e.id: e for e in session.scalars(select(Educator).where(Educator.id.in_(ids)))} if ids else {}
-    for start in range(0, len(selection), 200):
-        chunk = selection[start:start + 200]
+
+    def write(name: str, t: Transcript) -> None:
+        path = os.path.join(out_dir, name)
+        if not _intact(path, t.sha256):
+            data = transcripts.pdf_bytes(session, t)
+            tmp = path + ".part"
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+
+    outcomes = (results.get(s[0], {"status": "already printed"}) for s in selection)
+    return manifest_rows(session, season, zip(selection, outcomes), write)
+
+
+def manifest_rows(session, season: str, chosen: Iterable[tuple[tuple, dict]], on_printed=None) -> Iterator[list]:
+    """The manifest's rows (MANIFEST_HEADER) for (selection row, outcome) pairs, read 200
+    at a time: an educator with the season's transcript gets its figures and the outcome's
+    status; one without gets the outcome's status when it is "pending", else "error" with
+    its message. `on_printed(file name, transcript)` is called for each transcript."""
+    pairs = iter(chosen)
+    while chunk := list(islice(pairs, 200)):
+        ids = [c[0][0] for c in chunk]
+        people = {e.id: e for e in session.scalars(select(Educator).where(Educator.id.in_(ids)))}
         rows = {t.educator_id: t for t in session.scalars(
-            select(Transcript).where(Transcript.season == season,
-                                     Transcript.educator_id.in_([c[0] for c in chunk])))}
-        for educator_id, license_type, cycle_end in chunk:
+            select(Transcript).where(Transcript.season == season, Transcript.educator_id.in_(ids)))}
+        for (educator_id, license_type, cycle_end), outcome in chunk:
             person = people[educator_id]
             t = rows.get(educator_id)
-            outcome = results.get(educator_id, {"status": "already printed"})
             if t is None:
+                status = "pending" if outcome.get("status") == "pending" else "error"
                 yield [educator_id, person.license_number, person.name, license_type, cycle_end, None, None,
-                       None, None, None, None, None, None, "error", outcome.get("message", "not printed")]
+                       None, None, None, None, None, None, status,
+                       outcome.get("message") or ("" if status == "pending" else "not printed")]
                 continue
             renewal = next((r for r in t.standing["renewal"] if r["license"] == license_type
                             and r["cycle_end"] == cycle_end.isoformat()), None)
             name = file_name(t.license_number, t.serial)
-            path = os.path.join(out_dir, name)
-            if not _intact(path, t.sha256):
-                data = transcripts.pdf_bytes(session, t)
-                tmp = path + ".part"
-                with open(tmp, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
+            if on_printed is not None:
+                on_printed(name, t)
             yield [educator_id, t.license_number, t.name, license_type, cycle_end,
                    renewal and renewal["status"], renewal and renewal["earned_units"],
                    renewal and renewal["required_units"], t.standing["unit"], t.serial, t.sha256, name,

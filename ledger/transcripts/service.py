@@ -49,14 +49,34 @@ def _check_public_url() -> None:
                           "ask the administrator to set it")
 
 
+check_public_url = _check_public_url  # a season started from a page checks before its workers print
+
+
 def new_serial(state: str, year: int) -> str:
     """TN-2026-7K3M-9QXD-R2HF: 60 random bits, so serials cannot be guessed or walked."""
     chars = "".join(secrets.choice(CROCKFORD) for _ in range(12))
     return f"{state}-{year}-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+# A serial as people type it from paper: spaces or any dash between (or no separator at
+# all), lower case, and the letters Crockford's alphabet leaves out because they pass for
+# others (I and L for 1, O for 0; U, never used either, for V). Only the year and the
+# random part are read that way: a state code is letters (IL, LA, OH stay as typed).
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
+TYPED = re.compile(r"([A-Z]{2})([0-9OIL]{4})([0-9A-Z]{12})")
+CONFUSED = str.maketrans("OILU", "011V")
+
+
 def normalize_serial(serial: str) -> str:
-    return serial.strip().upper()[:40]
+    """The serial `serial` names, as issued (TN-2026-7K3M-9QXD-R2HF), however it was
+    typed; text that cannot be a serial of that shape comes back trimmed and upper-cased."""
+    text = serial.strip().upper()[:80]
+    typed = TYPED.fullmatch(SEPARATORS.sub("", text))
+    if typed is None:
+        return text[:40]
+    state, year, chars = typed.groups()
+    chars = chars.translate(CONFUSED)
+    return f"{state}-{year.translate(CONFUSED)}-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
 def sha256(data: bytes) -> str:

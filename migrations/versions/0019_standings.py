@@ -4,7 +4,7 @@ transaction. Not history: rows are replaced, never chained. After upgrading a da
 with educators, fill it with `flask ledger refresh-standings` (every state).
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07 01:06:26
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
