@@ -48,6 +48,7 @@ class StandingCycle(db.Model):
     renewed: Mapped[bool] = mapped_column(default=False)
     required_units: Mapped[Decimal] = mapped_column(Units)
     earned_units: Mapped[Decimal] = mapped_column(Units)
+    left: Mapped[str | None] = mapped_column(String(200))  # while open: what is left ("24 PDP"), in words
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
     computed_on: Mapped[date] = mapped_column(Date)
     stale_on: Mapped[date | None] = mapped_column(Date)
@@ -72,6 +73,10 @@ class StandingCard(db.Model):
     counted: Mapped[int] = mapped_column(Integer)
     required: Mapped[int] = mapped_column(Integer)
     lapses_on: Mapped[date | None] = mapped_column(Date)
+    # an active designation's open maintenance period: its number, last day, and how many more it needs
+    maintenance_number: Mapped[int | None] = mapped_column(Integer)
+    maintenance_end: Mapped[date | None] = mapped_column(Date)
+    maintenance_needed: Mapped[int | None] = mapped_column(Integer)
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
     computed_on: Mapped[date] = mapped_column(Date)
     stale_on: Mapped[date | None] = mapped_column(Date)

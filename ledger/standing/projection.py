@@ -30,6 +30,7 @@ from ..models import (
     StandingState,
     State,
 )
+from ..reminders.rules import what_is_left
 from .many import standings_for
 
 BATCH = 1000
@@ -113,8 +114,9 @@ def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Stand
                 "cycle_start": lic.cycle_start, "cycle_end": lic.cycle_end, "superseded_on": superseded,
                 "grace_ends": p.grace_ends, "lapses_on": lapses, "fixed_status": fixed,
                 "renewed": p.renewed is not None, "required_units": p.rule.required_units,
-                "earned_units": p.earned_units, "rulebook_version_id": version_id, "computed_on": today,
-                "stale_on": None})
+                "earned_units": p.earned_units,
+                "left": what_is_left(p, s.rulebook.unit)[:200] if fixed is None else None,
+                "rulebook_version_id": version_id, "computed_on": today, "stale_on": None})
     for row in rows:  # the educator is judged again as a whole: the earliest day for every row
         row["stale_on"] = later
     return rows
@@ -128,11 +130,13 @@ def card_rows(educator_id: int, state_id: int, version_id: int, s: engine.Standi
         if (r.status == "in_progress" and not r.window) or r.card.code in seen:
             continue
         seen.add(r.card.code)
-        m, lapses, stale = r.maintenance, None, later
+        m, lapses, stale, open_period = r.maintenance, None, later, None
         if m is not None:
             stale = _min(stale, m.end + DAY)  # the next period opens, or this one lapses
             if r.status == "active" and m.status != "met":
                 lapses = m.end + DAY
+            if r.status == "active" and m.status == "open":
+                open_period = m
         if r.status == "in_progress" and r.card.window_years and r.window:
             stale = _min(stale, min(last_day_in_window(e.earned_on, r.card.window_years) for e in r.window) + DAY)
         if r.permanent_on is not None and r.permanent_on > today:
@@ -141,6 +145,10 @@ def card_rows(educator_id: int, state_id: int, version_id: int, s: engine.Standi
                      "name": r.card.name[:200], "designation": (r.card.designation or None),
                      "status": r.status, "counted": len(r.window), "required": r.required_count,
                      "lapses_on": lapses, "rulebook_version_id": version_id, "computed_on": today,
+                     "maintenance_number": open_period.number if open_period else None,
+                     "maintenance_end": open_period.end if open_period else None,
+                     "maintenance_needed": (open_period.period.required_count - len(open_period.counted)
+                                            if open_period else None),
                      "stale_on": stale})
     return rows
 
