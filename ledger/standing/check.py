@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from .. import engine
 from ..models import StandingCard, StandingCycle
+from ..reminders.rules import what_is_left
 from . import lists
 from .many import standings_for
 from .projection import BATCH, _groups, _newest_versions
@@ -53,20 +54,30 @@ def _expected(session, ids: list[int], day: date) -> tuple[dict, dict]:
             continue
         for educator_id, s in standings_for(session, version, day, members, district=district, pathways=with_cards):
             for p in engine.current_cycles(s.renewal, day, key=engine.LICENSE):
-                cycles[(educator_id, p.license.id)] = (engine_status(p), p.earned_units)
+                frozen = p.renewed is not None and day >= p.renewed.renewed_on
+                left = what_is_left(p, s.rulebook.unit)[:200] if p.status == engine.IN_PROGRESS and not frozen else None
+                cycles[(educator_id, p.license.id)] = (engine_status(p), p.earned_units, left)
             for r in s.pathways:
                 if r.status != "in_progress" or r.window:
-                    cards.setdefault((educator_id, r.card.code), (STAGE[r.status], len(r.window)))
+                    m = r.maintenance if r.status == "active" and r.maintenance is not None \
+                        and r.maintenance.status == "open" else None
+                    cards.setdefault((educator_id, r.card.code), (
+                        STAGE[r.status], len(r.window), m and m.end, m and m.period.required_count - len(m.counted)))
     return cycles, cards
 
 
 def _stored(session, ids: list[int], day: date) -> tuple[dict, dict]:
     status = lists.status_expr(session.get_bind().dialect.name, day)
     C, K = StandingCycle, StandingCard
-    cycles = {(e, c): (st, units) for e, c, st, units in session.execute(
-        select(C.educator_id, C.cycle_id, status, C.earned_units).where(C.educator_id.in_(ids), lists.current_on(day)))}
-    cards = {(e, code): (stage, n) for e, code, stage, n in session.execute(
-        select(K.educator_id, K.card_code, lists.stage_expr(day), K.counted).where(K.educator_id.in_(ids)))}
+    # what is left is read only while the cycle is open, the maintenance while the card is held
+    cycles = {(e, c): (st, units, left if st not in ("complete", "lapsed") else None)
+              for e, c, st, units, left in session.execute(
+        select(C.educator_id, C.cycle_id, status, C.earned_units, C.left)
+        .where(C.educator_id.in_(ids), lists.current_on(day)))}
+    cards = {(e, code): (stage, n, *((end, needed) if stage == "held" else (None, None)))
+             for e, code, stage, n, end, needed in session.execute(
+        select(K.educator_id, K.card_code, lists.stage_expr(day), K.counted, K.maintenance_end, K.maintenance_needed)
+        .where(K.educator_id.in_(ids)))}
     return cycles, cards
 
 
