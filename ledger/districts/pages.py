@@ -18,6 +18,7 @@ from ..models import District, SalaryRun, SalaryRunRow, db
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 from ..standing.labels import long_date
+from ..standing.projection import catch_up
 from . import exports
 from . import salary_runs as run_service
 from .roster import employee_counts, employees, mcs_by_month, monthly_mcs, roster_lines, roster_rows
@@ -48,7 +49,9 @@ def roster():
         return render_template("hr/roster.html", district=None, districts=district_choices())
     day = clock.today()
     status, stage, q = _filters()
-    # the projection chooses and counts; the engine judges only the page shown
+    # the projection chooses and counts (caught up with the calendar first); the engine
+    # judges only the page shown
+    catch_up(db.session, day, district.state_id)
     chosen = employees(db.session, district, day, status, stage, q)
     counts = employee_counts(db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding"))
     base = {"district": request.args["district"]} if request.args.get("district") else {}
@@ -162,6 +165,7 @@ def roster_csv():
         abort(404)
     day = clock.today()
     status, stage, q = _filters()
+    catch_up(db.session, day, district.state_id)
     chosen = employees(db.session, district, day, status, stage, q)
     unit = engine_rulebook(newest_version(db.session, district.state.code)).unit
 
