@@ -243,3 +243,17 @@ def test_the_overview_counts_move_with_a_write(ledger, web_user, session):
     ledger.record(e, title="Institute", hours=60, earned_on=date(2025, 1, 1))
     assert complete() == before + 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StandingCycle)) > 0
+
+
+def test_a_submission_approved_is_projected_with_its_entry(ledger, client, session):
+    e = ledger.educator("UT", district="JUAB", licenses=lic(date(2024, 7, 1), date(2029, 6, 30)))
+    me = ledger.headers("educator", educator=e.id)
+    r = client.post(f"/api/v1/educators/{e.id}/submissions", headers=me,
+                    json={"kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2025-03-01"})
+    assert r.status_code == 201, r.json
+    assert units_of(session, e) == 0  # pending: nothing counts yet
+    ok = client.post(f"/api/v1/submissions/{r.json['id']}/approve", json={},
+                     headers=ledger.headers("district_hr", district="JUAB"))
+    assert ok.status_code == 201, ok.json
+    assert units_of(session, e) == 7.5
+    no_difference(session)
