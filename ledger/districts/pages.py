@@ -4,6 +4,8 @@ admin any district."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import case, func, select
 
@@ -41,6 +43,21 @@ def _filters() -> tuple[str, str, str]:
     return (status if status in RENEWAL_FILTERS else "", stage if stage in STAGE_FILTERS else "", q)
 
 
+def _ends() -> tuple[tuple[date | None, date | None], dict[str, list[str]]]:
+    """The cycle-end range from the query (both days included), and what was wrong in it."""
+    days, errors = [], {}
+    for field in ("ends_from", "ends_to"):
+        text = (request.args.get(field) or "").strip()
+        try:
+            days.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            days.append(None)
+            errors[field] = ["a date, YYYY-MM-DD"]
+    if days[0] and days[1] and days[0] > days[1]:
+        errors["ends_from"] = ["must not be after ends_to"]
+    return (days[0], days[1]), errors
+
+
 @bp.get("")
 @role_required(DISTRICT_HR, ADMIN)
 def roster():
@@ -49,10 +66,11 @@ def roster():
         return render_template("hr/roster.html", district=None, districts=district_choices())
     day = clock.today()
     status, stage, q = _filters()
+    ends, errors = _ends()
     # the projection chooses and counts (caught up with the calendar first); the engine
     # judges only the page shown
     catch_up(db.session, day, district.state_id)
-    chosen = employees(db.session, district, day, status, stage, q)
+    chosen = [] if errors else employees(db.session, district, day, status, stage, q, ends)
     counts = employee_counts(db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding"))
     base = {"district": request.args["district"]} if request.args.get("district") else {}
     kpis = [
@@ -74,14 +92,16 @@ def roster():
     page = min(page, pages)
     rows, unit, _ = roster_rows(db.session, district, day, chosen[(page - 1) * PER_PAGE:page * PER_PAGE])
     args = {k: v for k, v in (("district", request.args.get("district")), ("status", status), ("stage", stage),
-                              ("q", q)) if v}
+                              ("q", q), ("ends_from", ends[0] and ends[0].isoformat()),
+                              ("ends_to", ends[1] and ends[1].isoformat())) if v}
     return render_template(
         "hr/roster.html", district=district, districts=district_choices(), rows=rows,
         total=counts[""], matched=len(chosen), page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
         kpis=kpis, chart=chart, chart_total=sum(c[1] for c in chart), unit=unit, today=day, long_date=long_date,
         due_by=add_months(day, 6),
         status=status, stage=stage, q=q, renewal_filters=RENEWAL_FILTERS, stage_filters=STAGE_FILTERS,
-    )
+        ends=ends, errors=errors, given_ends={f: request.args.get(f, "") for f in ("ends_from", "ends_to")},
+    ), 400 if errors else 200
 
 
 def _runs(district: District) -> list[dict]:
@@ -165,8 +185,11 @@ def roster_csv():
         abort(404)
     day = clock.today()
     status, stage, q = _filters()
+    ends, errors = _ends()
+    if errors:
+        abort(400, description="; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
     catch_up(db.session, day, district.state_id)
-    chosen = employees(db.session, district, day, status, stage, q)
+    chosen = employees(db.session, district, day, status, stage, q, ends)
     unit = engine_rulebook(newest_version(db.session, district.state.code)).unit
 
     def rows():  # a few hundred judged at a time: memory stays flat however large the district

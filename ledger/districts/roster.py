@@ -126,9 +126,19 @@ def filter_clause(session, district: District, day: date, key: str):
     }[key]()
 
 
-def employees(session, district: District, day: date, status: str = "", stage: str = "", q: str = "") -> list[int]:
-    """The ids of the current employees the filters keep, in the roster's order."""
+def employees(session, district: District, day: date, status: str = "", stage: str = "", q: str = "",
+              ends: tuple[date | None, date | None] = (None, None)) -> list[int]:
+    """The ids of the current employees the filters keep, in the roster's order: `ends`,
+    a current cycle in the state ending in that range (both days included)."""
     stmt = select(Educator.id).where(Educator.district_id == district.id)
+    if ends[0] is not None or ends[1] is not None:
+        C = StandingCycle
+        cycle = exists().where(C.educator_id == Educator.id, C.state_id == district.state_id, lists.current_on(day))
+        if ends[0] is not None:
+            cycle = cycle.where(C.cycle_end >= ends[0])
+        if ends[1] is not None:
+            cycle = cycle.where(C.cycle_end <= ends[1])
+        stmt = stmt.where(cycle)
     if status:
         stmt = stmt.where(filter_clause(session, district, day, status))
     if stage:

@@ -373,3 +373,22 @@ def test_another_districts_run_is_not_found(staff, web_user):
     admin = web_user("admin")
     assert admin.get(f"/district/salary-runs/{nebo.id}").status_code == 200
     assert "2025-06-01" in admin.get("/district/salary-runs?district=NEBO").get_data(as_text=True)
+
+
+def test_roster_cycle_end_range_includes_both_days_and_names_a_bad_date(staff, web_user):
+    client = juab_hr(web_user)
+    juab = {k: v.id for k, v in staff.items()}
+    page = client.get(f"/district?ends_from={SIX_MONTHS}&ends_to={SIX_MONTHS + timedelta(days=1)}")
+    assert page.status_code == 200
+    assert set(row_ids(page.get_data(as_text=True))) == {juab["due"], juab["later"]}
+    page = client.get(f"/district?ends_from={DAY}&ends_to={DAY}&status=behind").get_data(as_text=True)
+    assert row_ids(page) == [juab["lastday"]]
+    bad = client.get("/district?ends_from=2025-02-30")
+    assert bad.status_code == 400 and 'id="ends_from-error"' in bad.get_data(as_text=True)
+    assert row_ids(bad.get_data(as_text=True)) == []
+    backwards = client.get(f"/district?ends_from={SIX_MONTHS}&ends_to={DAY}")
+    assert backwards.status_code == 400 and "must not be after ends_to" in backwards.get_data(as_text=True)
+    assert client.get("/district/roster.csv?ends_to=soon").status_code == 400
+    csv_text = client.get(f"/district/roster.csv?ends_from={SIX_MONTHS}").get_data(as_text=True)
+    assert "Duesoon" in csv_text and "Duelater" in csv_text and "Complete" in csv_text
+    assert "111005" not in csv_text and "111006" not in csv_text  # ended before the range
