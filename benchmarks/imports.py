@@ -263,6 +263,7 @@ def import_phase(url: str, csv_path: str, profile: int = 0) -> dict:
         if profiler:
             profiler.enable()
         report = run_import(db.session, principal, open_rows, fmt="csv")
+        db.session.commit()  # the caller commits (as the CLI does): the chain's links and the projection too
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - t0

@@ -182,15 +182,18 @@ def _project_batch(session, ids: list[int], today: date) -> None:
     states = {state_id for state_id, _, _ in groups}
     for model in (StandingCycle, StandingCard):
         states.update(session.scalars(select(model.state_id).where(model.educator_id.in_(ids)).distinct()))
+    connection = session.connection()
     for model in (StandingCycle, StandingCard, StandingEducator, StandingAnswer):
-        session.execute(delete(model).where(model.educator_id.in_(ids)))
+        connection.execute(delete(model.__table__).where(model.__table__.c.educator_id.in_(ids)))
     token = uuid4().hex  # a new token: an answer kept under the old one no longer holds
-    session.execute(insert(StandingEducator), [{"educator_id": i, "token": token, "computed_on": today} for i in ids])
+    # Core rows on the connection (one multi-row INSERT a thousand rows), not the ORM's bulk path
+    connection.execute(insert(StandingEducator.__table__),
+                       [{"educator_id": i, "token": token, "computed_on": today} for i in ids])
     _bump(session, states)
     if cycles:
-        session.execute(insert(StandingCycle), cycles)
+        connection.execute(insert(StandingCycle.__table__), cycles)
     if cards:
-        session.execute(insert(StandingCard), cards)
+        connection.execute(insert(StandingCard.__table__), cards)
 
 
 def _bump(session, state_ids: set[int]) -> None:
