@@ -1,4 +1,5 @@
-"""Writing CSV that a spreadsheet cannot turn against its reader.
+"""Writing exports a line at a time: CSV that a spreadsheet cannot turn against its
+reader, and JSON Lines, both from one header and its rows.
 
 Python's `csv` module quotes, but a quoted `=HYPERLINK(...)` still runs in a spreadsheet.
 Every cell of every export goes through `safe_cell`: a text that begins with `=`, `+`,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,3 +49,38 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     yield line(header)
     for row in rows:
         yield line(row)
+
+
+def json_value(value):
+    """A cell as JSON holds it: a date as ISO text, an exact decimal as a number."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def json_record(header: list[str], row: Iterable) -> dict:
+    return {name: json_value(cell) for name, cell in zip(header, row)}
+
+
+def jsonl_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """JSON Lines: one object a row, keyed by the header, each line valid JSON alone."""
+    for row in rows:
+        yield json.dumps(json_record(header, row)) + "\n"
+
+
+def chunked(lines: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines joined into pieces of about `size` characters: a server writes each piece
+    with one call, not one call a line."""
+    buffer: list[str] = []
+    held = 0
+    for line in lines:
+        buffer.append(line)
+        held += len(line)
+        if held >= size:
+            yield "".join(buffer)
+            buffer.clear()
+            held = 0
+    if buffer:
+        yield "".join(buffer)
