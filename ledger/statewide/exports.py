@@ -183,7 +183,7 @@ def standings(session, state: State, as_of: date):
 def _standing_rows(session, batch: list, as_of: date) -> Iterator[list]:
     ids = {educator_id for educator_id, _ in batch}
     numbers = dict(session.connection().execute(
-        select(Educator.id, Educator.license_number).where(Educator.id.in_(ids)))) if ids else {}
+        select(Educator.id, Educator.license_number).where(Educator.id.in_(ids))).all()) if ids else {}
     for educator_id, p in batch:
         lic = p.license
         yield [educator_id, numbers.get(educator_id), lic.type, p.license_id, p.cycle_number, lic.cycle_start,
