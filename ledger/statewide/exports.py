@@ -157,10 +157,14 @@ def licenses(session, state: State, as_of: date):
     return LICENSE_COLUMNS, rows()
 
 
-def entries(session, state: State, as_of: date):
+def entries_statement(state: State):
     """Every entry of the educators the state's office sees, whatever state recorded it."""
     seen = select(Educator.id).where(_office(state).educator_clause()).correlate(None)
-    return ENTRY_COLUMNS, _stream(session, entries_select(Entry.educator_id.in_(seen), Entry.measure))
+    return entries_select(Entry.educator_id.in_(seen), Entry.measure)
+
+
+def entries(session, state: State, as_of: date):
+    return ENTRY_COLUMNS, _stream(session, entries_statement(state))
 
 
 def standings(session, state: State, as_of: date):
