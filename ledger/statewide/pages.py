@@ -15,10 +15,10 @@ from . import exports
 bp = Blueprint("statewide_pages", __name__, url_prefix="/state/exports")
 
 WHAT = {
-    "educators": "one row per educator at home in the state or licensed there",
-    "licenses": "one row per cycle of each license held in the state, with its extensions and renewal",
-    "entries": "one row per entry of those educators, voided ones marked with their void",
-    "standings": "one row per license: its current cycle's renewal figures today, from the ledger's engine",
+    "educators": "An educator at home in the state or licensed there.",
+    "licenses": "A cycle of a license held in the state, with its extensions and its renewal.",
+    "entries": "An entry of those educators; a voided one keeps its row, marked with its void.",
+    "standings": "A license's current cycle: its renewal figures today, from the ledger's engine.",
 }
 
 
