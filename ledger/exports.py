@@ -59,6 +59,8 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 def json_value(value):
     """A cell as JSON holds it: a date as ISO text, an exact decimal as a number."""
+    if value is None or type(value) in (str, int):
+        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
