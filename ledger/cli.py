@@ -22,6 +22,7 @@ from .reminders import cli as reminders_cli
 from .rulebooks import service as rulebook_service
 from .rulebooks.files import parse_file
 from .standing import cli as standing_cli
+from .statewide import cli as statewide_cli
 
 ledger = AppGroup("ledger", help="Load rules, make tokens, load the demo, run reports.")
 
@@ -346,7 +347,8 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
 
 def init_app(app):
     commands = (access_cli.COMMANDS + audits_cli.COMMANDS + integrity_cli.COMMANDS + licenses_cli.COMMANDS
-                + reminders_cli.COMMANDS + standing_cli.COMMANDS)
+                + reminders_cli.COMMANDS + standing_cli.COMMANDS
+                + statewide_cli.COMMANDS)
     for command in commands:
         ledger.add_command(command)
     app.cli.add_command(ledger)

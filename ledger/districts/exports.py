@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..access.principals import Principal, district_in_scope
-from ..exports import csv_lines
+from ..exports import csv_lines, json_record
 from ..models import Credential, Educator, Entry, Issuer, Void
 from ..rulebooks.service import newest_version
 from ..standing.many import standings_for
@@ -32,18 +32,25 @@ def educators_rows(session, district) -> Iterator[list]:
         yield [e.id, e.state.code, e.license_number, e.first_name, e.last_name, e.email, licenses]
 
 
-def entries_rows(session, district) -> Iterator[list]:
-    stmt = (
+def entries_select(where, *more):
+    """Every entry of the educators `where` names (voided ones with their void), in
+    ENTRY_HEADER's columns and then `more`, by educator and date: the district's export
+    and the state-wide one read entries alike."""
+    return (
         select(Entry.id, Entry.educator_id, Educator.license_number, Entry.kind, Credential.code, Issuer.code,
                Entry.title, Entry.hours, Entry.earned_on, Entry.external_id, Entry.evidence_url,
-               Entry.recorded_by, Entry.recorded_at, Void.reason, Void.voided_at)
+               Entry.recorded_by, Entry.recorded_at, Void.reason, Void.voided_at, *more)
         .join(Educator, Entry.educator_id == Educator.id)
         .outerjoin(Credential, Entry.credential_id == Credential.id)
         .outerjoin(Issuer, Credential.issuer_id == Issuer.id)
         .outerjoin(Void, Void.entry_id == Entry.id)
-        .where(Educator.district_id == district.id)
+        .where(where)
         .order_by(Entry.educator_id, Entry.earned_on, Entry.id)
     )
+
+
+def entries_rows(session, district) -> Iterator[list]:
+    stmt = entries_select(Educator.district_id == district.id)
     for row in session.execute(stmt, execution_options={"yield_per": 2000}):
         yield list(row)
 
@@ -88,12 +95,8 @@ def _json_parts(session, district, as_of: date) -> tuple[dict, dict[str, Iterato
     head = {"district": {"code": district.code, "name": district.name, "state": district.state.code},
             "as_of": as_of.isoformat()}
     return head, {
-        "educators": (dict(zip(EDUCATOR_HEADER, r)) for r in educators_rows(session, district)),
-        "entries": (
-            {k: (v.isoformat() if hasattr(v, "isoformat") else float(v) if k == "hours" and v is not None else v)
-             for k, v in zip(ENTRY_HEADER, r)}
-            for r in entries_rows(session, district)
-        ),
+        "educators": (json_record(EDUCATOR_HEADER, r) for r in educators_rows(session, district)),
+        "entries": (json_record(ENTRY_HEADER, r) for r in entries_rows(session, district)),
         "standing": standing_rows(session, district, as_of),
     }
 

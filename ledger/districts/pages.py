@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import case, func, select
 
 from pathways import add_months
@@ -14,7 +14,7 @@ from pathways import add_months
 from .. import clock
 from ..access.principals import ADMIN, DISTRICT_HR, STATE_OFFICE
 from ..http.forms import attempt
-from ..http.offices import current_district, district_choices
+from ..http.offices import current_district, district_choices, download
 from ..http.signin import principal, role_required
 from ..models import District, SalaryRun, SalaryRunRow, db
 from ..rulebooks.engine_view import engine_rulebook
@@ -170,11 +170,6 @@ def salary_run_csv(run_id):
 
 # -- downloads: the roster as shown, and the district's own data ----------------------
 
-def _download(lines, filename: str, mimetype: str) -> Response:
-    return Response(stream_with_context(lines), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
-
-
 @bp.get("/roster.csv")
 @role_required(DISTRICT_HR, ADMIN)
 def roster_csv():
@@ -196,7 +191,7 @@ def roster_csv():
         for start in range(0, len(chosen), 500):
             yield from roster_rows(db.session, district, day, chosen[start:start + 500]).rows
     suffix = "".join(f"-{v}" for v in (status, stage) if v) + ("-search" if q else "")
-    return _download(roster_lines(rows(), unit), f"{district.code}-roster-{day}{suffix}.csv", "text/csv")
+    return download(roster_lines(rows(), unit), f"{district.code}-roster-{day}{suffix}.csv", "text/csv")
 
 
 @bp.get("/export.json")
@@ -207,7 +202,7 @@ def export_json():
     if district is None:
         abort(404)
     lines = exports.export_json_text(db.session, principal(), district.code, clock.today())
-    return _download(lines, f"{district.code}-export.json", "application/json")
+    return download(lines, f"{district.code}-export.json", "application/json")
 
 
 @bp.get("/export/<table>.csv")
@@ -220,4 +215,4 @@ def export_csv(table):
     if district is None:
         abort(404)
     lines = exports.export_csv(db.session, principal(), district.code, table, clock.today())
-    return _download(lines, f"{district.code}-{table}.csv", "text/csv")
+    return download(lines, f"{district.code}-{table}.csv", "text/csv")

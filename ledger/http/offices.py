@@ -6,7 +6,7 @@ an admin any district (`?district=CODE`, default the first by code)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request, stream_with_context
 from sqlalchemy import and_, select
 
 from .. import clock
@@ -59,6 +59,13 @@ def state_scope(state: State):
     signed-in principal's own scope (an admin sees all of them)."""
     office = Principal(role=STATE_OFFICE, actor="state-page", state_id=state.id)
     return and_(principal().educator_clause(), office.educator_clause())
+
+
+
+def download(lines, filename: str, mimetype: str) -> Response:
+    """A file streamed as it is written (`lines`: an iterator of text), never held whole."""
+    return Response(stream_with_context(lines), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 
