@@ -249,13 +249,15 @@ def _copy(raw, table: str, columns: str, lines) -> int:
     return n
 
 
-def setup(url: str, educators: int, per_educator: int, seed: int, cycles: int = 1, real: bool = False) -> dict:
+def setup(url: str, educators: int, per_educator: int, seed: int, cycles: int = 1, real: bool = False,
+          rulebook_extra: dict | None = None) -> dict:
     """Build the state. `cycles` 1: each license has its current cycle, a tenth of them
     the previous one too; about `per_educator` entries each, earned 2014 to 2025. `cycles`
     N > 1: every license has N cycles back to back (N - 1 earlier ones, as renewals
     leave them, then the same current cycle), and its educator about `per_educator`
     entries per cycle, earned from a year before the first cycle to 2025, so each cycle
-    holds its share of a real history."""
+    holds its share of a real history. `rulebook_extra`: keys added to the rulebook
+    (districts, pathways: see pages.py), the data drawn alike."""
     import flask_migrate
     from sqlalchemy import select, text
 
@@ -272,7 +274,7 @@ def setup(url: str, educators: int, per_educator: int, seed: int, cycles: int = 
         flask_migrate.upgrade()
         admin = Principal(role="admin", actor=ACTOR)
         load_catalog(db.session, admin, catalog(rng))
-        load_rulebook(db.session, admin, rulebook(early_rate=cycles > 1, real=real))
+        load_rulebook(db.session, admin, rulebook(early_rate=cycles > 1, real=real) | (rulebook_extra or {}))
         db.session.commit()
         timings["schema, catalog, rulebook"] = time.perf_counter() - t0
 
