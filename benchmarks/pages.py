@@ -238,6 +238,7 @@ def refresh_step(base: str, size: int, url: str) -> None:
 
 
 def main() -> int:
+    global BEHIND_PACE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--educators", type=int, default=240, help="demo mode: the demo's size")
     parser.add_argument("--requests", type=int, default=25, help="timed requests per page, at most")
@@ -253,7 +254,10 @@ def main() -> int:
     parser.add_argument("--refresh", action="store_true",
                         help="state mode: then time the projection refresh after a new rulebook version on the "
                         "largest size, against the state report's engine time (skipped until the command exists)")
+    parser.add_argument("--behind-pace", default=BEHIND_PACE,
+                        help="state mode: the state office's behind-pace list (default %(default)s)")
     args = parser.parse_args()
+    BEHIND_PACE = args.behind_pace  # read by state_pages, in this process and the forked timing child
     if not args.sizes:
         demo(args)
         return 0
