@@ -50,6 +50,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not
 # The state office's list of who is behind pace: issue 18 builds the filter; until then the
 # plain list (the first page of the state's educators) stands in. Change it here when it lands.
 BEHIND_PACE = "/state/educators"  # then "/state/educators?status=behind_pace"
+BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"  # bigstate.BASE_URL (imported late: demo mode)
 
 DEMO_LOGINS = {
     "educator": ("lindsey.ostler@juab.k12.ut.example", "demo-educator-2024"),
@@ -246,7 +247,7 @@ def main() -> int:
                         help="seconds per page: a slow page is asked fewer times, at least 3 (default 20)")
     parser.add_argument("--database", help="demo mode: an empty database URL (default: a temporary SQLite file)")
     parser.add_argument("--sizes", help="state mode on PostgreSQL: educators per state, e.g. 1000,100000")
-    parser.add_argument("--base-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    parser.add_argument("--base-url", default=BASE_URL,
                         help="state mode: the server to build on (default %(default)s)")
     parser.add_argument("--reuse", action="store_true",
                         help="state mode: use a kept bench_pages_<size> database when there is one")
