@@ -47,10 +47,12 @@ HERE = Path(__file__).resolve().parent
 # the project first (benchmarks/pathways.py must not hide the `pathways` package), this folder last
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (ROOT, HERE)] + [str(HERE)]
 
+import bigstate  # noqa: E402  (the state of state mode)
+import standing  # noqa: E402
+
 # The state office's list of who is behind pace: issue 18 builds the filter; until then the
 # plain list (the first page of the state's educators) stands in. Change it here when it lands.
 BEHIND_PACE = "/state/educators"  # then "/state/educators?status=behind_pace"
-BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"  # bigstate.BASE_URL (imported late: demo mode)
 
 DEMO_LOGINS = {
     "educator": ("lindsey.ostler@juab.k12.ut.example", "demo-educator-2024"),
@@ -169,13 +171,11 @@ def demo(args) -> None:
 
 def time_sizes(built: dict[int, dict], requests: int, budget: float) -> dict:
     """In a child: every size's app, signed-in clients and pages, timed in the same rounds."""
-    from bigstate import LOGINS, PASSWORD
-
     tmp = tempfile.mkdtemp(prefix="bench_pages_")
     targets = []
     for size, b in built.items():
         app = app_for(b["url"], tmp)
-        clients = {role: signed_in(app, email, PASSWORD) for role, email in LOGINS.items()}
+        clients = {role: signed_in(app, email, bigstate.PASSWORD) for role, email in bigstate.LOGINS.items()}
         targets.append((f"{size} baseline", app.test_client(), "/verify"))
         targets += [(f"{size} {role} {path}", clients[role], path) for role, path in state_pages(b["teacher"])]
     return run(targets, requests, budget)
@@ -186,9 +186,6 @@ def load_average() -> str:
 
 
 def state(args) -> int:
-    import bigstate
-    import standing
-
     from config import database_url
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -247,7 +244,7 @@ def main() -> int:
                         help="seconds per page: a slow page is asked fewer times, at least 3 (default 20)")
     parser.add_argument("--database", help="demo mode: an empty database URL (default: a temporary SQLite file)")
     parser.add_argument("--sizes", help="state mode on PostgreSQL: educators per state, e.g. 1000,100000")
-    parser.add_argument("--base-url", default=BASE_URL,
+    parser.add_argument("--base-url", default=bigstate.BASE_URL,
                         help="state mode: the server to build on (default %(default)s)")
     parser.add_argument("--reuse", action="store_true",
                         help="state mode: use a kept bench_pages_<size> database when there is one")
