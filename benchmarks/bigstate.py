@@ -11,8 +11,9 @@ entries each, voids and holdings, all by COPY), with what the pages need beside 
   district card of `BM-HR` with salary lanes and maintenance;
 - logins (`access.users.create_user`, the ledger's own service): the state office of BM,
   HR of BM-HR, and an educator of BM-HR with entries and a license the rules judge;
-- the standing projection, once it exists: after a build (COPY writes around the
-  ledger's services) `flask ledger refresh-standings` fills it (untimed).
+- the standing projection (`standing_cycles`, `standing_cards`): after a build (COPY
+  writes around the ledger's services) `flask ledger refresh-standings --state BM` fills
+  it, untimed; code from before the projection skips this.
 
 Each size gets its own database, `bench_pages_<size>` (`bench_pages_1k`,
 `bench_pages_100k`), so a kept one is found again by name.
@@ -41,11 +42,11 @@ LOGINS = {  # role -> e-mail; the educator's account is tied to an educator foun
     "district_hr": "hr.bmhr@bench.example",
     "educator": "teacher.bmhr@bench.example",
 }
-# The projection of issue 18 (another engineer's work): when the command exists, a built
-# state is refreshed with it; until then this is skipped. Easy to change if it lands as
-# another name or takes other options.
+# The standing projection of issue 18 (ledger/standing/projection.py): COPY writes around
+# the services that keep it, so a built state is refreshed with its command (untimed); a
+# database without the command (older code) skips it.
 REFRESH_COMMAND = ["ledger", "refresh-standings", "--state", STATE]
-PROJECTION_TABLE = "standings"
+PROJECTION_TABLE = "standing_cycles"
 
 
 def size_label(n: int) -> str:
@@ -174,9 +175,10 @@ def refresh(url: str, force: bool = False) -> dict:
                 return {"skipped": f"{PROJECTION_TABLE} already filled"}
         db.session.remove()
         db.engine.dispose()
-    t = time.perf_counter()
-    result = app.test_cli_runner().invoke(args=REFRESH_COMMAND)
-    seconds = time.perf_counter() - t
+    with app.app_context():  # as the `flask` command gives one
+        t = time.perf_counter()
+        result = app.test_cli_runner().invoke(args=REFRESH_COMMAND)
+        seconds = time.perf_counter() - t
     if result.exit_code != 0:
         raise RuntimeError(f"{' '.join(REFRESH_COMMAND)} failed ({result.exit_code}):\n{result.output[-2000:]}"
                            + (repr(result.exception) if result.exception else ""))

@@ -50,9 +50,9 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not
 import bigstate  # noqa: E402  (the state of state mode)
 import standing  # noqa: E402
 
-# The state office's list of who is behind pace: issue 18 builds the filter; until then the
-# plain list (the first page of the state's educators) stands in. Change it here when it lands.
-BEHIND_PACE = "/state/educators"  # then "/state/educators?status=behind_pace"
+# The state office's list of who is behind pace, first page (issue 18's filter; before it
+# landed, the plain "/state/educators" stood in: --behind-pace /state/educators).
+BEHIND_PACE = "/state/educators?status=behind_pace"
 
 DEMO_LOGINS = {
     "educator": ("lindsey.ostler@juab.k12.ut.example", "demo-educator-2024"),
@@ -131,7 +131,7 @@ def report(times: dict[str, list[float]], names: list[str], base: str) -> float:
     for name in [base] + names:
         median, p95 = stats(times[name])
         worst = max(worst, median)
-        print(f"  {name:44s} median {median * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms  "
+        print(f"  {name:56s} median {median * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms  "
               f"x{median / bare:7.1f}  ({len(times[name])} timed)")
     return worst / bare
 
@@ -216,7 +216,7 @@ def state(args) -> int:
             verdict = "" if page.startswith("baseline") else "  ok" if b / a <= 2 else "  OVER"
             if verdict:
                 worst = max(worst, b / a)
-            print(f"  {page:44s} {a * 1000:9.1f} ms -> {b * 1000:9.1f} ms  x{b / a:7.2f}{verdict}")
+            print(f"  {page:52s} {a * 1000:9.1f} ms -> {b * 1000:9.1f} ms  x{b / a:7.2f}{verdict}")
         if args.refresh:
             refresh_step(base, sizes[-1], built[sizes[-1]]["url"])
         print(f"ratio={worst:.2f}")
