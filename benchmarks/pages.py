@@ -33,6 +33,7 @@ The last line is `ratio=<the slowest page / the bare page>` (demo) or
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import statistics
@@ -69,15 +70,23 @@ DEMO_PAGES = [
 ]
 
 
-def state_pages(teacher: int) -> list[tuple[str, str]]:
+def state_pages(teacher: int) -> list[tuple[str, str, bool]]:
+    """(role, path, cold): cold, the overview's figures kept in the process are dropped
+    first, as any write in the state does (a new projection generation): what the first
+    visit after a write pays."""
     return [
-        ("state_office", "/state"),
-        ("state_office", BEHIND_PACE),
-        ("district_hr", "/district"),
-        ("district_hr", f"/educators/{teacher}"),
-        ("state_office", f"/educators/{teacher}"),
-        ("educator", "/me"),
+        ("state_office", "/state", False),
+        ("state_office", "/state", True),
+        ("state_office", BEHIND_PACE, False),
+        ("district_hr", "/district", False),
+        ("district_hr", f"/educators/{teacher}", False),
+        ("state_office", f"/educators/{teacher}", False),
+        ("educator", "/me", False),
     ]
+
+
+def page_name(role: str, path: str, cold: bool) -> str:
+    return f"{role} {path}" + (" (after a write)" if cold else "")
 
 
 def app_for(url: str, tmp: str):
@@ -97,25 +106,24 @@ def signed_in(app, email: str, password: str):
     return c
 
 
+def timed_get(c, path: str) -> float:
+    t = time.perf_counter()
+    r = c.get(path, follow_redirects=True)
+    took = time.perf_counter() - t
+    assert r.status_code == 200, (path, r.status_code)
+    return took
+
+
 def run(targets: list, requests: int, budget: float, least: int = 3) -> dict[str, list[float]]:
-    """targets: (name, client, path). Each answered once untimed (templates compiled,
-    caches filled; its time sets how many timed requests fit the budget), then in rounds."""
-    wanted = {}
-    for name, c, path in targets:
-        t = time.perf_counter()
-        r = c.get(path, follow_redirects=True)
-        took = time.perf_counter() - t
-        assert r.status_code == 200, (name, r.status_code)
-        wanted[name] = max(least, min(requests, int(budget / max(took, 1e-6))))
-    times: dict[str, list[float]] = {name: [] for name, _, _ in targets}
+    """targets: (name, ask), ask() answering the page once and returning its seconds. Each
+    asked once untimed (templates compiled, caches filled; its time sets how many timed
+    requests fit the budget), then in rounds, the order reversed every other round."""
+    wanted = {name: max(least, min(requests, int(budget / max(ask(), 1e-6)))) for name, ask in targets}
+    times: dict[str, list[float]] = {name: [] for name, _ in targets}
     for i in range(max(wanted.values())):
-        for name, c, path in targets if i % 2 == 0 else list(reversed(targets)):
-            if len(times[name]) >= wanted[name]:
-                continue
-            t = time.perf_counter()
-            r = c.get(path, follow_redirects=True)
-            times[name].append(time.perf_counter() - t)
-            assert r.status_code == 200, (name, r.status_code)
+        for name, ask in targets if i % 2 == 0 else list(reversed(targets)):
+            if len(times[name]) < wanted[name]:
+                times[name].append(ask())
     return times
 
 
@@ -157,28 +165,66 @@ def demo(args) -> None:
         db.session.remove()
     print(f"setup: {time.perf_counter() - t0:.1f} s ({url.split(':')[0]}, demo with {args.educators} educators)")
     clients = {role: signed_in(app, email, password) for role, (email, password) in DEMO_LOGINS.items()}
-    targets = [("baseline", app.test_client(), "/verify")]
-    targets += [(f"{role} {path}", clients[role], path) for role, path in DEMO_PAGES]
+    anon = app.test_client()
+    targets = [("baseline", lambda: timed_get(anon, "/verify"))]
+    targets += [(f"{role} {path}", lambda c=clients[role], p=path: timed_get(c, p)) for role, path in DEMO_PAGES]
     print(f"load average before: {load_average()}")
     times = run(targets, args.requests, args.budget)
     print(f"load average after: {load_average()}")
-    ratio = report(times, [name for name, _, _ in targets[1:]], "baseline")
+    ratio = report(times, [name for name, _ in targets[1:]], "baseline")
     print(f"ratio={ratio:.1f}")
 
 
 # --------------------------------------------------------------------------- state mode
 
 
-def time_sizes(built: dict[int, dict], requests: int, budget: float) -> dict:
-    """In a child: every size's app, signed-in clients and pages, timed in the same rounds."""
-    tmp = tempfile.mkdtemp(prefix="bench_pages_")
-    targets = []
-    for size, b in built.items():
-        app = app_for(b["url"], tmp)
-        clients = {role: signed_in(app, email, bigstate.PASSWORD) for role, email in bigstate.LOGINS.items()}
-        targets.append((f"{size} baseline", app.test_client(), "/verify"))
-        targets += [(f"{size} {role} {path}", clients[role], path) for role, path in state_pages(b["teacher"])]
-    return run(targets, requests, budget)
+def serve(url: str, teacher: int, conn) -> None:
+    """One size's app in a process of its own, as a server holds one database (the
+    overview's figures are kept per process, by state id: two databases in one process
+    would evict each other's). Answers page names from the pipe with seconds."""
+    try:
+        from ledger.standing.summary import forget
+    except ImportError:  # code from before the projection: nothing kept
+        def forget():
+            return None
+    app = app_for(url, tempfile.mkdtemp(prefix="bench_pages_"))
+    clients = {role: signed_in(app, email, bigstate.PASSWORD) for role, email in bigstate.LOGINS.items()}
+    pages = {"baseline": (app.test_client(), "/verify", False)}
+    for role, path, cold in state_pages(teacher):
+        pages[page_name(role, path, cold)] = (clients[role], path, cold)
+    conn.send("ready")
+    while (name := conn.recv()) is not None:
+        c, path, cold = pages[name]
+        if cold:
+            forget()
+        conn.send(timed_get(c, path))
+
+
+def ask(conn, name: str) -> float:
+    conn.send(name)
+    return conn.recv()
+
+
+def time_sizes(built: dict[int, dict], requests: int, budget: float) -> dict[str, list[float]]:
+    """Every size's pages timed in the same rounds, each size served by its own process."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    servers, targets = [], []
+    try:
+        for size, b in built.items():
+            ours, theirs = fork.Pipe()
+            proc = fork.Process(target=serve, args=(b["url"], b["teacher"], theirs), daemon=True)
+            proc.start()
+            servers.append((proc, ours))
+            assert ours.recv() == "ready"
+            names = ["baseline"] + [page_name(*page) for page in state_pages(b["teacher"])]
+            targets += [(f"{size} {name}", functools.partial(ask, ours, name)) for name in names]
+        return run(targets, requests, budget)
+    finally:
+        for proc, conn in servers:
+            conn.send(None)
+            proc.join(timeout=30)
 
 
 def load_average() -> str:
@@ -197,19 +243,19 @@ def state(args) -> int:
             built[size] = bigstate.prepare(base, size, args.reuse)
         print(f"load average before the timed rounds: {load_average()}")
         t = time.perf_counter()
-        times = standing.in_child(time_sizes, built, args.requests, args.budget)
+        times = time_sizes(built, args.requests, args.budget)
         print(f"timed in {time.perf_counter() - t:.0f} s; load average after: {load_average()}")
         labels = {size: f"{bigstate.size_label(size)}" for size in sizes}
         for size in sizes:
-            names = [f"{size} {role} {path}" for role, path in state_pages(built[size]["teacher"])]
+            names = [f"{size} {page_name(*page)}" for page in state_pages(built[size]["teacher"])]
             print(f"{labels[size]} ({size:,} educators):")
             report(times, names, f"{size} baseline")
         small, large = sizes[0], sizes[-1]
         print(f"growth per page, median at {labels[large]} / median at {labels[small]} (target: at most 2):")
         rows = [("baseline /verify", f"{small} baseline", f"{large} baseline")]
-        for (role, path_small), (_, path_large) in zip(state_pages(built[small]["teacher"]),
-                                                      state_pages(built[large]["teacher"])):
-            rows.append((f"{role} {path_large}", f"{small} {role} {path_small}", f"{large} {role} {path_large}"))
+        for page_small, page_large in zip(state_pages(built[small]["teacher"]), state_pages(built[large]["teacher"])):
+            rows.append((page_name(*page_large), f"{small} {page_name(*page_small)}",
+                         f"{large} {page_name(*page_large)}"))
         worst = 0.0
         for page, key_small, key_large in rows:
             a, b = statistics.median(times[key_small]), statistics.median(times[key_large])
