@@ -116,9 +116,9 @@ def timed_get(c, path: str) -> float:
 
 def run(targets: list, requests: int, budget: float, least: int = 3) -> dict[str, list[float]]:
     """targets: (name, ask), ask() answering the page once and returning its seconds. Each
-    asked once untimed (templates compiled, caches filled; its time sets how many timed
-    requests fit the budget), then in rounds, the order reversed every other round."""
-    wanted = {name: max(least, min(requests, int(budget / max(ask(), 1e-6)))) for name, ask in targets}
+    asked twice untimed (templates compiled, caches filled; the second time sets how many
+    timed requests fit the budget), then in rounds, the order reversed every other round."""
+    wanted = {name: max(least, min(requests, int(budget / max(ask() and ask(), 1e-6)))) for name, ask in targets}
     times: dict[str, list[float]] = {name: [] for name, _ in targets}
     for i in range(max(wanted.values())):
         for name, ask in targets if i % 2 == 0 else list(reversed(targets)):
