@@ -194,15 +194,39 @@ def migrate(url: str) -> None:
         flask_migrate.upgrade()
 
 
+def missing_columns(url: str) -> list[str]:
+    """Model columns the database lacks: a kept database migrated to a revision that was
+    later edited in place (a new column in the same migration) cannot catch up."""
+    from sqlalchemy import inspect
+
+    from ledger.models import db
+
+    app = standing.make_app(url)
+    with app.app_context():
+        found = inspect(db.engine)
+        tables = set(found.get_table_names())
+        missing = [f"{t.name}.{c}" for t in db.metadata.sorted_tables if t.name in tables
+                   for c in sorted(set(t.columns.keys()) - {col["name"] for col in found.get_columns(t.name)})]
+        missing += [t.name for t in db.metadata.sorted_tables if t.name not in tables]
+        db.engine.dispose()
+    return missing
+
+
 def prepare(base: str, educators: int, reuse: bool, seed: int = 1) -> dict:
     """The database of this size, built (or, with `reuse`, the kept one when it exists),
     migrated, placed, with logins and a filled projection: its url, whether it was built
     now, and the teacher's educator id."""
     name = database_name(educators)
     url = url_for(base, name)
+    stale = []
     if reuse and database_exists(base, name):
-        print(f"{size_label(educators)}: reusing the kept database {name}")
         standing.in_child(migrate, url)
+        stale = standing.in_child(missing_columns, url)
+        if stale:
+            print(f"{size_label(educators)}: the kept database {name} lacks {', '.join(stale[:5])} (a migration "
+                  "changed in place): building it again")
+    if reuse and database_exists(base, name) and not stale:
+        print(f"{size_label(educators)}: reusing the kept database {name}")
         built = False
     else:
         if database_exists(base, name):
