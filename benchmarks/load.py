@@ -52,6 +52,20 @@ REQUESTS = {  # name -> path
 }
 
 
+def kept_answers(url: str) -> int | None:
+    """Standing answers the API keeps (`standing_answers`, sent again while nothing
+    changed); None on code without them."""
+    from sqlalchemy import inspect, text
+
+    from ledger.models import db
+
+    with standing.make_app(url).app_context():
+        n = db.session.scalar(text("SELECT count(*) FROM standing_answers")) \
+            if inspect(db.engine).has_table("standing_answers") else None
+        db.engine.dispose()
+    return n
+
+
 def token_and_top(url: str) -> tuple[str, int]:
     """A state office token of the state, valid a day; the largest educator id."""
     from sqlalchemy import func, select
@@ -96,7 +110,7 @@ def start_gunicorn(url: str, workers: int, port: int, tmp: str) -> subprocess.Po
     raise SystemExit("gunicorn did not answer within 90 s")
 
 
-def swarm(host: str, token: str, top: int, users: int, duration: float, slice_s: float, warmup: float,
+def swarm(host: str, token: str, ids: list[int], users: int, duration: float, slice_s: float, warmup: float,
           seed: int) -> dict:
     """Run locust in this process (it patches the standard library with gevent: call it
     last). Returns, per request name, its answers, failures, seconds, p50 and p99."""
@@ -114,7 +128,7 @@ def swarm(host: str, token: str, top: int, users: int, duration: float, slice_s:
         @task
         def read(self):
             name = state["mode"] or rng.choice(list(REQUESTS))
-            path = REQUESTS[name].format(id=rng.randint(1, top))
+            path = REQUESTS[name].format(id=rng.choice(ids))
             self.client.get(path, headers=headers, name=name)
 
     Reader.host = host
@@ -158,6 +172,9 @@ def main() -> int:
     p.add_argument("--slice", type=float, default=10, help="seconds per slice of one request (default 10)")
     p.add_argument("--warmup", type=float, default=5, help="seconds of both first, not counted (default 5)")
     p.add_argument("--seed", type=int, default=18)
+    p.add_argument("--pool", type=int, default=0,
+                   help="draw the educators from a random set of this many (default 0: the whole state); the API "
+                   "keeps each answer it sent until a write, so a small pool asked again measures kept answers")
     args = p.parse_args()
 
     from config import database_url
@@ -172,13 +189,18 @@ def main() -> int:
     server = None
     try:
         token, top = standing.in_child(token_and_top, url)
+        ids = random.Random(args.seed).sample(range(1, top + 1), args.pool) if 0 < args.pool < top else \
+            list(range(1, top + 1))
+        kept = standing.in_child(kept_answers, url)
         port = free_port()
         server = start_gunicorn(url, args.workers, port, tmp.name)
         print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, {url.rsplit('/', 1)[-1]} "
               f"({top:,} educators); locust: {args.users} users, {args.duration:.0f} s in slices of "
               f"{args.slice:.0f} s after {args.warmup:.0f} s of warm-up")
         print(f"machine: {os.cpu_count()} cores; load average before: {load_average()}")
-        result = swarm(f"http://127.0.0.1:{port}", token, top, args.users, args.duration, args.slice, args.warmup,
+        print(f"educators asked: {'all ' if len(ids) == top else 'a random pool of '}{len(ids):,}; standing "
+              f"answers kept before the run: {'none (no such table)' if kept is None else f'{kept:,}'}")
+        result = swarm(f"http://127.0.0.1:{port}", token, ids, args.users, args.duration, args.slice, args.warmup,
                        args.seed)
         print(f"load average after: {load_average()}")
         rate = {}
