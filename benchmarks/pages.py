@@ -14,15 +14,17 @@ role (through the /login form).
 State mode (`--sizes`): for each size a PostgreSQL database `bench_pages_<size>` built by
 benchmarks/bigstate.py (standing.py's state with districts, role cards and logins); `--reuse`
 takes a kept one instead of building it; `--keep` keeps them (100,000 educators take a few
-minutes to build). Pages: the state office's overview, its list of educators behind pace
-(`BEHIND_PACE` below), the HR roster of a district with 1.5% of the state's educators, an
+minutes to build). Each size's app is served by a forked process of its own (as a server
+holds one database: the overview's figures are kept per process by state id). Pages: the
+state office's overview (a repeat visit, and after a write: its kept figures dropped
+first), its list of educators behind pace (`BEHIND_PACE` below), the HR roster of a district with 1.5% of the state's educators, an
 educator's page as HR and as the state office, and the teacher's own page.
 
 Timed, both modes: GET of each page through the WSGI app (Flask test client: no network)
 against a bare page of the same app, `GET /verify` without a serial (the base template, the
 session, the CSRF token, no query), in rounds, the order reversed every other round; in
 state mode every size's pages in the same rounds, so background load touches both sizes
-alike. Each page is asked `--requests` times, fewer when its first (untimed) answer took
+alike. Each page is asked `--requests` times, fewer when its second (untimed) answer took
 long: `--budget` seconds' worth, at least 3. Prints each page's median and p95 in ms and
 its ratio to its bare page's median, in state mode each page's `time at the largest size /
 time at the smallest` (issue 18's target: at most 2), and the load average before and after.
