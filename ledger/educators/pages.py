@@ -141,7 +141,7 @@ def _list_page(state, day, f, given, errors=None, status=200):
     unit = engine_rulebook(newest_version(db.session, state.code)).unit if figures["counts"]["licenses"] else ""
     return render_state_page(
         "state/educators.html", state, status, rows=rows, total=total, page=page, pages=pages, f=f, given=given,
-        errors=errors or {}, unit=unit, cards=lists.card_choices(db.session, state.id),
+        errors=errors or {}, unit=unit, cards=figures["cards"],
         districts=db.session.execute(select(District.code, District.name).where(District.state_id == state.id)
                                      .order_by(District.name)).all(),
         labels=list_filters.STATUS_LABELS, tones=list_filters.STATUS_TONES, sorts=list_filters.SORT_LABELS,

@@ -29,7 +29,15 @@ from .notices import Notice, NoticeDelivery, NoticeSetting
 from .people import District, Educator, Employment, License, LicenseEvent, State
 from .rules import Credential, CredentialReview, Issuer, PendingRulebook, RulebookVersion
 from .seasons import SeasonItem, SeasonRun
-from .standings import StandingAnswer, StandingCard, StandingCycle, StandingEducator, StandingState
+from .standings import (
+    StandingAnswer,
+    StandingCard,
+    StandingCycle,
+    StandingEducator,
+    StandingIssuerCount,
+    StandingIssuerTotal,
+    StandingState,
+)
 from .submissions import EntryEvidence, EvidenceFile, Submission
 
 __all__ = [
@@ -38,7 +46,8 @@ __all__ = [
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
     "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
     "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow",
-    "StandingAnswer", "StandingCard", "StandingCycle", "StandingEducator", "StandingState",
+    "StandingAnswer", "StandingCard", "StandingCycle", "StandingEducator", "StandingIssuerCount",
+    "StandingIssuerTotal", "StandingState",
     "State",
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",

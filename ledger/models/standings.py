@@ -114,3 +114,24 @@ class StandingAnswer(db.Model):
     token: Mapped[str] = mapped_column(String(32))
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
     body: Mapped[str] = mapped_column(Text)
+
+
+class StandingIssuerCount(db.Model):
+    """How many active micro-credentials of an issuer an educator holds, once for each
+    state where the educator holds a license (what that state's overview counts)."""
+
+    __tablename__ = "standing_issuers"
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True, autoincrement=False)
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"), primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class StandingIssuerTotal(db.Model):
+    """A state's active micro-credentials by issuer: the sum of its `standing_issuers`,
+    kept by the difference each projection makes, so the overview reads a few rows."""
+
+    __tablename__ = "standing_issuer_totals"
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"), primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)

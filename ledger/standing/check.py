@@ -102,3 +102,12 @@ def sample(ids: list[int], size: int | None, seed: int | None) -> list[int]:
     if size is None or size >= len(ids):
         return ids
     return sorted(random.Random(seed).sample(ids, size))
+
+
+def issuer_differences(session, state) -> list[str]:
+    """Where the state's kept issuer totals differ from counting the entries themselves."""
+    from .issuers import totals
+    from .report import mcs_by_issuer
+    want, have = dict(mcs_by_issuer(session, state)), dict(totals(session, state))
+    return [f"state {state.code} issuer {name}: entries {want.get(name, 0)}, kept {have.get(name, 0)}"
+            for name in sorted(want.keys() | have.keys()) if want.get(name, 0) != have.get(name, 0)]

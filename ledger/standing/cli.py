@@ -69,6 +69,11 @@ def check_standings(state, sample, seed, as_of):
     for difference in check.differences(db.session, ids, day):
         found += 1
         click.echo(str(difference))
+    if sample is None:  # every educator: the kept issuer totals too
+        states = db.session.scalars(select(State).where(State.id == state_id) if state_id else select(State))
+        for line in (line for st in states for line in check.issuer_differences(db.session, st)):
+            found += 1
+            click.echo(line)
     db.session.rollback()
     click.echo(f"checked {len(ids)} educator(s) as of {day.isoformat()}: {found} difference(s)")
     sys.exit(1 if found else 0)

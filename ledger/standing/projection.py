@@ -31,6 +31,7 @@ from ..models import (
     State,
 )
 from ..reminders.rules import what_is_left
+from . import issuers
 from .many import standings_for
 
 BATCH = 1000
@@ -189,6 +190,7 @@ def _project_batch(session, ids: list[int], today: date) -> None:
     # Core rows on the connection (one multi-row INSERT a thousand rows), not the ORM's bulk path
     connection.execute(insert(StandingEducator.__table__),
                        [{"educator_id": i, "token": token, "computed_on": today} for i in ids])
+    issuers.recount(session, ids)
     _bump(session, states)
     if cycles:
         connection.execute(insert(StandingCycle.__table__), cycles)

@@ -9,8 +9,7 @@ from datetime import date
 from threading import Lock
 
 from ..models import State
-from . import lists, projection
-from .report import mcs_by_issuer
+from . import issuers, lists, projection
 
 _KEPT: OrderedDict[tuple[int, date], tuple[int, dict]] = OrderedDict()
 _LOCK = Lock()
@@ -18,8 +17,9 @@ SIZE = 256
 
 
 def overview(session, state: State, day: date) -> dict:
-    """{counts (lists.counts), issuers [(name, n)], outdated (educators still judged under
-    an older rulebook version)} for the state on `day`."""
+    """{counts (lists.counts), issuers [(name, n)] (issuers.totals), outdated (educators
+    still judged under an older rulebook version), cards (lists.card_choices)} for the
+    state on `day`."""
     projection.catch_up(session, day, state.id)
     generation = projection.generation(session, state.id)
     key = (state.id, day)
@@ -27,8 +27,8 @@ def overview(session, state: State, day: date) -> dict:
         kept = _KEPT.get(key)
     if kept is not None and kept[0] == generation:
         return kept[1]
-    value = {"counts": lists.counts(session, state.id, day), "issuers": mcs_by_issuer(session, state),
-             "outdated": projection.outdated(session, state)}
+    value = {"counts": lists.counts(session, state.id, day), "issuers": issuers.totals(session, state),
+             "outdated": projection.outdated(session, state), "cards": lists.card_choices(session, state.id)}
     with _LOCK:
         _KEPT[key] = (generation, value)
         _KEPT.move_to_end(key)

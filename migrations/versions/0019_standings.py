@@ -18,6 +18,24 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('standing_issuers',
+    sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('issuer_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['educator_id'], ['educators.id'], name=op.f('fk_standing_issuers_educator_id_educators')),
+    sa.ForeignKeyConstraint(['issuer_id'], ['issuers.id'], name=op.f('fk_standing_issuers_issuer_id_issuers')),
+    sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_standing_issuers_state_id_states')),
+    sa.PrimaryKeyConstraint('educator_id', 'state_id', 'issuer_id', name=op.f('pk_standing_issuers'))
+    )
+    op.create_table('standing_issuer_totals',
+    sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('issuer_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['issuer_id'], ['issuers.id'], name=op.f('fk_standing_issuer_totals_issuer_id_issuers')),
+    sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_standing_issuer_totals_state_id_states')),
+    sa.PrimaryKeyConstraint('state_id', 'issuer_id', name=op.f('pk_standing_issuer_totals'))
+    )
     op.create_table('standing_educators',
     sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('token', sa.String(length=32), nullable=False),
@@ -121,3 +139,5 @@ def downgrade():
     op.drop_table('standing_states')
     op.drop_table('standing_answers')
     op.drop_table('standing_educators')
+    op.drop_table('standing_issuer_totals')
+    op.drop_table('standing_issuers')

@@ -15,6 +15,7 @@ from ledger.models import Credential, Educator, Issuer, StandingCard, StandingCy
 from ledger.standing import check, lists, projection
 
 from .. import samples
+from ..conftest import ACTOR
 
 TODAY = date(2026, 11, 25)
 
@@ -257,3 +258,28 @@ def test_a_submission_approved_is_projected_with_its_entry(ledger, client, sessi
     assert ok.status_code == 201, ok.json
     assert units_of(session, e) == 7.5
     no_difference(session)
+
+
+def test_the_issuer_totals_follow_every_write(ledger, client, session):
+    from ledger.entries.service import void_entry
+    from ledger.models import State
+    from ledger.standing.issuers import totals
+    from ledger.standing.report import mcs_by_issuer
+
+    tn = session.scalar(sa.select(State).where(State.code == "TN"))
+    e = ledger.educator("TN", licenses=lic(date(2024, 7, 1), date(2029, 6, 30)))
+    ledger.record(e, "DP-FA-01", earned_on=date(2025, 1, 1))
+    gone = ledger.record(e, "BB-CM-01", earned_on=date(2025, 2, 1))
+    ut = ledger.educator("UT")  # a Utah teacher: in Tennessee's counts only once they hold a TN license
+    ledger.record(ut, "NEA-SE-01", earned_on=date(2025, 3, 1))
+    assert totals(session, tn) == mcs_by_issuer(session, tn)
+    void_entry(session, ACTOR, gone.id, "typo")
+    session.commit()
+    assert totals(session, tn) == mcs_by_issuer(session, tn) == [("Digital Promise", 1)]
+    r = client.post(f"/api/v1/educators/{ut.id}/licenses", headers=ledger.headers(),
+                    json={"state": "TN", "type": "professional", "cycle_start": "2024-07-01", "cycle_end": "2029-06-30"})
+    assert r.status_code == 201, r.json
+    assert totals(session, tn) == mcs_by_issuer(session, tn) == [("Digital Promise", 1),
+                                                                 ("National Education Association", 1)]
+    from ledger.standing.check import issuer_differences
+    assert issuer_differences(session, tn) == []
