@@ -43,7 +43,9 @@ class District(db.Model):
 
 class Educator(db.Model):
     __tablename__ = "educators"
-    __table_args__ = (UniqueConstraint("state_id", "license_number"),)
+    __table_args__ = (UniqueConstraint("state_id", "license_number"),
+                      # the lists' order: a page of a state's list walks it (migration 0019)
+                      Index("ix_educators_name_order", "last_name", "first_name", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     license_number: Mapped[str] = mapped_column(String(40))
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)

@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('educators', schema=None) as batch_op:
+        batch_op.create_index('ix_educators_name_order', ['last_name', 'first_name', 'id'], unique=False)
     op.create_table('standing_issuers',
     sa.Column('educator_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -124,6 +126,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('educators', schema=None) as batch_op:
+        batch_op.drop_index('ix_educators_name_order')
     with op.batch_alter_table('standing_cycles', schema=None) as batch_op:
         batch_op.drop_index('ix_standing_cycles_state_current')
         batch_op.drop_index('ix_standing_cycles_state_version')
