@@ -14,6 +14,7 @@ from ..clikit import fail
 from ..errors import Invalid
 from ..models import State, db
 from . import check, projection
+from .kept import warm
 
 
 def _state_id(code: str | None) -> int | None:
@@ -79,4 +80,24 @@ def check_standings(state, sample, seed, as_of):
     sys.exit(1 if found else 0)
 
 
-COMMANDS = [refresh_standings, check_standings]
+@click.command("warm-standings")
+@click.option("--state", help="only educators judged in this state (default: every educator)")
+def warm_standings(state):
+    """Compute and keep today's standing answer of every educator (the API then answers
+    the day's first request from what is kept; the daily job does it after the catch-up)."""
+    state_id, day = _state_id(state), clock.today()
+    projection.catch_up(db.session, day, state_id)
+    db.session.commit()
+    ids = projection.every_educator(db.session, state_id)
+    with click.progressbar(length=len(ids), label="keeping answers", file=sys.stderr, show_pos=True) as bar:
+        last = [0]
+
+        def advance(done):
+            bar.update(done - last[0])
+            last[0] = done
+        kept = warm(db.session, ids, day, checkpoint=db.session.commit, progress=advance)
+    db.session.commit()
+    click.echo(f"kept {kept} answer(s) as of {day.isoformat()}")
+
+
+COMMANDS = [refresh_standings, check_standings, warm_standings]

@@ -44,3 +44,42 @@ def todays_answer(session, educator: Educator, today: date) -> str:
         except IntegrityError:
             pass  # another reader kept it first: the same answer
     return body
+
+
+def warm(session, educator_ids, today: date, *, batch: int = 500, checkpoint=None, progress=None) -> int:
+    """Compute and keep today's answer of these educators in their own states, a batch at a
+    time through the state-wide read (the daily job after the catch-up, or after a new
+    version): the day's first reader is then answered from what is kept. How many kept."""
+    from .many import standings_for
+    from .projection import _groups, _newest_versions
+    from .schemas import STANDING_OUT
+    from .schemas import StandingAnswer as Answer
+
+    ids, kept_count = sorted(set(educator_ids)), 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        tokens = dict(session.execute(select(StandingEducator.educator_id, StandingEducator.token)
+                                      .where(StandingEducator.educator_id.in_(chunk))).all())
+        groups = {key: members for key, members in _groups(session, chunk).items() if key[2]}  # home states
+        versions = _newest_versions(session, {state_id for state_id, _, _ in groups})
+        rows = []
+        for (state_id, district, _), members in groups.items():
+            version = versions.get(state_id)
+            if version is None:
+                continue
+            for educator_id, s in standings_for(session, version, today, members, district=district):
+                if educator_id in tokens:
+                    rows.append({"educator_id": educator_id, "as_of": today, "token": tokens[educator_id],
+                                 "rulebook_version_id": version.id,
+                                 "body": _json(STANDING_OUT.dump(Answer(educator_id, s)))})
+        connection = session.connection()
+        table = StandingAnswer.__table__
+        connection.execute(table.delete().where(table.c.educator_id.in_([r["educator_id"] for r in rows])))
+        if rows:
+            connection.execute(insert(table), rows)
+        kept_count += len(rows)
+        if checkpoint is not None:
+            checkpoint()
+        if progress is not None:
+            progress(min(start + batch, len(ids)))
+    return kept_count

@@ -93,3 +93,19 @@ def test_a_catalog_load_that_changes_a_credentials_tags_judges_its_holders_again
     assert r.status_code in (200, 201), r.json
     assert session.scalar(fixed) == "complete"
     assert get(client, ledger, e).json["renewal"][0]["status"] == "complete"
+
+
+def test_warming_keeps_exactly_the_engines_answer_for_everyone(ledger, client, session, runner):
+    a = ledger.educator("TN", licenses=[{"type": "professional", "cycle_start": date(2024, 7, 1),
+                                         "cycle_end": date(2029, 6, 30)}])
+    b = ledger.educator("UT", district="JUAB")
+    ledger.record(a, "DP-FA-01", earned_on=date(2025, 1, 1))
+    ledger.record(b, "DP-FA-01", earned_on=date(2025, 1, 1))
+    r = runner.invoke(args=["ledger", "warm-standings"])
+    assert r.exit_code == 0 and "kept" in r.output, r.output
+    for e in (a, b):
+        assert kept(session, e) == 1
+        body = session.scalar(sa.select(StandingAnswer.body).where(StandingAnswer.educator_id == e.id))
+        import json
+        assert json.loads(body) == educator_standing(session, session.merge(e), None, TODAY)
+        assert get(client, ledger, e).get_data(as_text=True) == body  # answered from what is kept
