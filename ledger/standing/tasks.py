@@ -3,8 +3,13 @@ batches, each committed), and the daily refresh of what moves by date alone (on 
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from celery.schedules import crontab
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 REFRESH_STATE = "ledger.standing.refresh_state"
 REFRESH_DUE = "ledger.standing.refresh_due"
@@ -47,7 +52,22 @@ def refresh_due(as_of: str | None = None) -> int:
 
 
 def queue_refresh(state_id: int) -> None:
-    current_app.extensions["celery"].send_task(REFRESH_STATE, args=[state_id])
+    """Refresh the state after the commit: on Celery's workers, or with no broker in a
+    thread of this process (a web request answers at once; the pages show the progress)."""
+    app = current_app._get_current_object()
+    celery = app.extensions["celery"]
+    if not celery.conf.task_always_eager:
+        celery.send_task(REFRESH_STATE, args=[state_id])
+        return
+
+    def work():
+        with app.app_context():
+            try:
+                refresh_state(state_id)
+            except Exception:  # the database went away: the pages still show what is left
+                log.exception("refreshing the standings of state %s stopped", state_id)
+
+    threading.Thread(target=work, name="standings-refresh", daemon=True).start()
 
 
 def register(celery, hour: int) -> None:

@@ -10,13 +10,15 @@ project the same educator from different pasts. A reader that must see its own
 transaction's writes calls `sync` first.
 
 A new rulebook version judges its state again in the same transaction when the state is
-small or no broker is configured; otherwise a Celery task refreshes it in batches after
-the commit, and the pages say how far it has got (projection.outdated)."""
+small or a command loaded it; otherwise, after the commit, a Celery task (or, with no
+broker, a thread of the web process) refreshes it in batches, each committed, and the
+pages say how far it has got (projection.outdated)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import click
 from flask import current_app, has_app_context
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
@@ -99,7 +101,9 @@ def sync(session, today: date | None = None) -> int:
     day = today or clock.today()
     for state_id in states:
         everyone = projection.every_educator(session, state_id)
-        if len(everyone) <= _config("STANDINGS_INLINE_LIMIT", INLINE_LIMIT) or not _config("CELERY_BROKER_URL", None):
+        # a command waits for its state however large (it shows progress); a web request
+        # judges a small state at once and leaves a large one to a worker or a thread
+        if len(everyone) <= _config("STANDINGS_INLINE_LIMIT", INLINE_LIMIT) or click.get_current_context(True):
             educators.update(everyone)
         else:
             session.info.setdefault(QUEUED, set()).add(state_id)
@@ -129,7 +133,7 @@ def _after_commit(session) -> None:
     if queued:
         from .tasks import queue_refresh
         for state_id in sorted(queued):
-            queue_refresh(state_id)
+            queue_refresh(state_id)  # on Celery's workers, else in a thread of this process
 
 
 def _forget(session, transaction) -> None:

@@ -283,3 +283,34 @@ def test_the_issuer_totals_follow_every_write(ledger, client, session):
                                                                  ("National Education Association", 1)]
     from ledger.standing.check import issuer_differences
     assert issuer_differences(session, tn) == []
+
+
+@pytest.mark.committed
+def test_a_large_states_new_version_is_refreshed_after_the_request_and_the_pages_show_it(ledger, client, app,
+                                                                                        session, monkeypatch):
+    import threading
+    import time
+
+    from ledger.models import State
+    from ledger.standing import tasks
+    e = ledger.educator("TN", licenses=lic(date(2024, 7, 1), date(2029, 6, 30)))
+    ledger.record(e, title="Institute", hours=60, earned_on=date(2025, 1, 1))
+    app.config["STANDINGS_INLINE_LIMIT"] = 0  # every state is "large": the request leaves it to a thread
+    go = threading.Event()
+    real = tasks.refresh_state
+    monkeypatch.setattr(tasks, "refresh_state", lambda state_id: go.wait(30) and real(state_id))
+    doc = deepcopy(samples.TN)
+    next(r for r in doc["renewal"] if r["license"] == "professional")["required_units"] = 90
+    assert client.post("/api/v1/rulebooks", json=doc, headers=ledger.headers()).status_code == 201
+    tn = session.scalar(sa.select(State).where(State.code == "TN"))
+    session.rollback()
+    assert projection.outdated(session, tn) == 1  # answered before the refresh: still the old version's
+    go.set()
+    for _ in range(300):  # the thread commits its batches; wait for it
+        session.rollback()
+        if projection.outdated(session, tn) == 0:
+            break
+        time.sleep(0.1)
+    assert projection.outdated(session, tn) == 0
+    assert status_of(session, e) == {"professional": "on_pace"}
+    no_difference(session)
