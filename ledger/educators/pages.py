@@ -4,7 +4,7 @@ the state office's educator search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..http.offices import (
     current_district,
     current_state,
     district_choices,
+    download,
     page_args,
     page_number,
     render_state_page,
@@ -117,13 +118,18 @@ def search():
     """The state's educators, one line per license's current cycle (everyone in scope when
     nothing is asked of the cycle), filtered by renewal status, the cycle's end, district,
     role card and stage, designation and name, sorted and paginated, from the projection."""
-    state = current_state()
-    day = clock.today()
+    state, day, f, given, refused = _read_filters()
+    return refused or _list_page(state, day, f, given)
+
+
+def _read_filters():
+    """(state, day, filters, the arguments given, None), or a page naming what was wrong."""
+    state, day = current_state(), clock.today()
     try:
         f, given = list_filters.read(request.args)
     except LedgerError as exc:
-        return _list_page(state, day, lists.Filters(), {}, errors=exc.errors, status=400)
-    return _list_page(state, day, f, given)
+        return state, day, None, None, _list_page(state, day, lists.Filters(), {}, errors=exc.errors, status=400)
+    return state, day, f, given, None
 
 
 def _list_page(state, day, f, given, errors=None, status=200):
@@ -152,17 +158,13 @@ def _list_page(state, day, f, given, errors=None, status=200):
 @role_required(STATE_OFFICE, ADMIN)
 def search_csv():
     """The list with its filters, every line (not one page), streamed."""
-    state = current_state()
-    day = clock.today()
-    try:
-        f, _ = list_filters.read(request.args)
-    except LedgerError as exc:
-        return _list_page(state, day, lists.Filters(), {}, errors=exc.errors, status=400)
+    state, day, f, _, refused = _read_filters()
+    if refused:
+        return refused
     unit = engine_rulebook(newest_version(db.session, state.code)).unit
     rows = lists.stream(db.session, state.id, day, f, state_scope(state))
-    lines = csv_lines(list_filters.CSV_HEADER, (list_filters.csv_row(r, unit) for r in rows))
-    return Response(stream_with_context(lines), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{state.code}-educators-{day}.csv"', "Cache-Control": "no-store"})
+    return download(csv_lines(list_filters.CSV_HEADER, (list_filters.csv_row(r, unit) for r in rows)),
+                    f"{state.code}-educators-{day}.csv", "text/csv")
 
 
 # -- a new hire: a new educator with their license, or someone already recorded moving in --
