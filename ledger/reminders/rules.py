@@ -40,9 +40,10 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
-    """Add a kind of notice. Issue 15's submissions add theirs here ("submission_decided",
-    optional, for the educator) with a source in `sources.EDUCATOR_SOURCES`, and a section
-    of the digest in `digest.SECTIONS`; nothing else changes."""
+    """Add a kind of notice. A kind the daily job finds adds a source (its SQL over the
+    projection) to `sources.EDUCATOR_SOURCES`; issue 15's submissions ("submission_decided",
+    optional, for the educator) record theirs as the decision is made, and add a section
+    of the digest to `digest.SECTIONS`; nothing else changes."""
     KINDS[kind.name] = kind
     return kind
 
