@@ -18,13 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 
-from ..integrity import chain
-from ..models import Notice, NoticeDelivery, StandingEducator
+from ..models import Notice, NoticeDelivery, StandingEducator, utcnow
 from ..standing import projection
-from . import delivery, digest, sources
+from . import bulk, delivery, digest, sources
 from .rules import Due
 
 BATCH = 1000
@@ -91,21 +89,12 @@ def new_notice(due: Due, today: date, name: str | None = None, **recipient) -> N
     return Notice(**notice_values(due, today, name, **recipient))
 
 
-def _insert(session, table):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def record(session, today: date, values: list[dict]) -> int:
     """Insert these notices in one statement (one already recorded, by a run beside this
     one, is skipped), linked into the chain at the commit; how many were recorded."""
-    if not values:
-        return 0
-    table = Notice.__table__
-    ids = session.execute(_insert(session, table).on_conflict_do_nothing().returning(table.c.id),
-                          values).scalars().all()
-    chain.track(session, "notices", ids)
-    return len(ids)
+    now = utcnow()
+    return len(bulk.insert_many(session, Notice.__table__, [{**v, "created_at": now} for v in values],
+                                skip_conflicts=True))
 
 
 def record_digests(session, today: date, at_risk: digest.AtRisk | None, summary: Summary) -> None:
@@ -153,11 +142,8 @@ def deliver(session, send: delivery.Sender, *, checkpoint: Callable[[], None] = 
 
 
 def _record_outcomes(session, values: list[dict]) -> None:
-    if not values:
-        return
-    table = NoticeDelivery.__table__
-    ids = session.execute(insert(table).returning(table.c.id), values).scalars().all()
-    chain.track(session, "notice_deliveries", ids)
+    now = utcnow()
+    bulk.insert_many(session, NoticeDelivery.__table__, [{**v, "at": now} for v in values])
 
 
 def run(session, today: date, send: delivery.Sender, *, checkpoint: Callable[[], None] = lambda: None,
