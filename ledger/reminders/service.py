@@ -65,16 +65,23 @@ def record_due(session, today: date, *, checkpoint: Callable[[], None] = lambda:
         bring_to(session, today, checkpoint)
         checkpoint()
     for source in sources.EDUCATOR_SOURCES:
-        after = None
-        while rows := sources.page(session, source, today, after, batch):
-            after = sources.key_of(source, rows[-1])
-            found = [(row, due) for row in rows if (due := source.due(row, today)) is not None]
-            summary.recorded += record(session, today, [
-                notice_values(due, today, educator_id=row.educator_id, to_address=row.email,
-                              name=f"{row.first_name} {row.last_name}") for row, due in found])
-            summary.educators += len({row.educator_id for row in rows})
-            checkpoint()
-            progress(len(rows))
+        after, found, educators = None, [], set()
+        while True:
+            rows, after = sources.window(session, source, today, after)
+            for row in rows:
+                due = source.due(row, today)
+                if due is not None:
+                    found.append(notice_values(due, today, educator_id=row.educator_id, to_address=row.email,
+                                               name=f"{row.first_name} {row.last_name}"))
+                    educators.add(row.educator_id)
+            if found and (len(found) >= batch or after is None):
+                summary.recorded += record(session, today, found)
+                summary.educators += len(educators)
+                checkpoint()
+                progress(len(found))
+                found, educators = [], set()
+            if after is None:
+                break
     return summary
 
 
