@@ -112,10 +112,11 @@ def record_digests(session, today: date, at_risk: digest.AtRisk | None, summary:
                                                                  to_address=user.email)])
 
 
-def pending(session, after: int, limit: int) -> list[Notice]:
-    """Notices recorded with no final delivery yet (and fewer than MAX_ATTEMPTS failures)."""
-    return list(session.scalars(select(Notice).where(Notice.id > after, delivery.undelivered())
-                                .order_by(Notice.id).limit(limit)))
+def pending(session, after: int, limit: int) -> list:
+    """Notices recorded with no final delivery yet (and fewer than MAX_ATTEMPTS failures):
+    rows with the notice's columns as attributes (read as they are, not as ORM objects)."""
+    return session.execute(select(Notice.__table__).where(Notice.id > after, delivery.undelivered())
+                           .order_by(Notice.id).limit(limit)).all()
 
 
 def waiting(session) -> int:

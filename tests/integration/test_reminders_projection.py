@@ -167,3 +167,28 @@ def test_the_job_reads_the_projection_and_only_catches_up_what_is_due(ledger):
     got_a, got_b = job_records(a, day), job_records(b, day)
     assert [n.payload["left"] for n in got_a.values()] == ["99 PDP"]
     assert [n.payload["left"] for n in got_b.values()] == ["60 PDP"]
+
+
+def test_the_walk_in_small_windows_finds_every_notice_once(ledger, client, monkeypatch):
+    """Windows of one row of the projection (cycles, and cards keyed by educator and code)
+    find the same notices as one window, each once, in batches of one."""
+    from ledger.reminders import sources
+
+    assert client.post("/api/v1/rulebooks", json=UT_CARDS, headers=ledger.headers()).status_code == 201
+    licenses = [{"type": "professional", "cycle_start": date(2019, 7, 1), "cycle_end": date(2024, 6, 30)}]
+    people = [ledger.educator(state="UT", district="JUAB", licenses=licenses) for _ in range(3)] + \
+        [ledger.educator(licenses=licenses) for _ in range(2)]
+    for e in people[:3]:
+        for credential, day in [("DP-FA-01", date(2020, 1, 10)), ("DP-FA-02", date(2020, 2, 29)),
+                                ("DP-LIT-01", date(2020, 5, 1)), ("DP-LIT-02", date(2021, 3, 1))]:
+            ledger.record(e, credential, earned_on=day)
+    day = date(2024, 1, 5)  # 177 days before the cycles' end, 55 before the maintenance period's
+    monkeypatch.setattr(sources, "WINDOW", 1)
+    summary = service.record_due(db.session, day, checkpoint=db.session.commit, batch=1)
+    db.session.commit()
+    got = sorted(db.session.execute(sa.select(Notice.educator_id, Notice.kind)).all())
+    assert got == sorted([(e.id, "cycle_ending") for e in people] + [(e.id, "maintenance_short") for e in people[:3]])
+    assert summary.recorded == 8
+    for e in people:
+        want, _ = engine_says(e, day)
+        assert {(n.kind, n.cycle, n.threshold) for n in job_records(e, day).values()} == set(want)
