@@ -17,7 +17,7 @@ from .digest import AtRisk
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="the day the job runs for (default today)")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=service.BATCH, show_default=True,
-              help="notices due read and recorded per committed batch")
+              help="notices recorded per committed batch")
 def send_reminders(as_of, batch):
     """Record the notices due (deadlines, grace, designation maintenance, staff digests)
     and mail them; without MAIL_SERVER they are recorded and logged, not sent. Running it

@@ -8,8 +8,9 @@ first and is committed (`checkpoint`) batch by batch, each batch one multi-row I
 linked into the hash chain at its commit, so a crash between recording and sending
 leaves notices without a final delivery, and the next run sends exactly those. A
 notice's key is unique in the database (a conflict is skipped), so a second run, or two
-at once, record nothing twice. Rows are read in keyset pages of `batch`: memory stays
-flat however large the state, and a run stopped part-way is resumed by running it again.
+at once, record nothing twice. The projection is read in windows of its primary key
+(`sources.WINDOW` rows) and notices recorded `batch` at a time: memory stays flat however
+large the state, and a run stopped part-way is resumed by running it again.
 """
 
 from __future__ import annotations
