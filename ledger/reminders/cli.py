@@ -17,21 +17,22 @@ from .digest import AtRisk
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="the day the job runs for (default today)")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=service.BATCH, show_default=True,
-              help="educators judged per committed batch")
+              help="notices recorded per committed batch")
 def send_reminders(as_of, batch):
     """Record the notices due (deadlines, grace, designation maintenance, staff digests)
     and mail them; without MAIL_SERVER they are recorded and logged, not sent. Running it
     again sends nothing twice; a stopped run is resumed by running it again."""
     day = as_of.date() if as_of else clock.today()
     sender = delivery.sender_from_config(current_app.config)
-    total = service.count_candidates(db.session, day)
     summary = service.Summary()
     try:
-        with click.progressbar(length=total, label="judging educators", file=sys.stderr, show_pos=True) as bar:
-            at_risk = AtRisk()
+        service.bring_to(db.session, day, checkpoint=db.session.commit)
+        db.session.commit()
+        total = service.count_candidates(db.session, day)
+        with click.progressbar(length=total, label="notices due", file=sys.stderr, show_pos=True) as bar:
             service.record_due(db.session, day, checkpoint=db.session.commit, batch=batch, progress=bar.update,
-                               at_risk=at_risk, summary=summary)
-        service.record_digests(db.session, day, at_risk, summary)
+                               summary=summary, caught_up=True)
+        service.record_digests(db.session, day, AtRisk.on(db.session, day), summary)
         db.session.commit()
         waiting = service.waiting(db.session)
         with click.progressbar(length=waiting, label="delivering", file=sys.stderr, show_pos=True) as bar:
@@ -41,7 +42,7 @@ def send_reminders(as_of, batch):
         sender.close()
     how = "over SMTP" if current_app.config.get("MAIL_SERVER") else "logged, not sent (no MAIL_SERVER)"
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "nothing to deliver"
-    click.echo(f"reminders for {day}: {summary.educators} educators judged, {summary.recorded} notices and "
+    click.echo(f"reminders for {day}: {summary.educators} educators with notices due, {summary.recorded} notices and "
                f"{summary.digests} digests recorded; delivered {how}: {outcomes}")
     sys.exit(1 if summary.outcomes.get("failed") else 0)
 

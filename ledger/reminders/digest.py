@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 
-from .. import engine
 from ..access.principals import DISTRICT_HR, STATE_OFFICE
-from ..models import Credential, Educator, Entry, Notice, NoticeSetting, User, Void
-from .rules import DIGEST, Due, digest_key, what_is_left
+from ..models import Credential, District, Educator, Entry, Notice, NoticeSetting, StandingCycle, User, Void
+from ..standing import lists
+from .rules import AT_RISK_DAYS, DIGEST, Due, at_risk_line, digest_key
 
-AT_RISK_DAYS = 90
 LISTED = 25  # a digest names at most this many of each; the count says how many in all
 
 
@@ -33,29 +32,44 @@ class Bucket:
 
 class AtRisk:
     """Educators whose current cycle ends within 90 days and who are behind pace, by
-    district and by state, gathered while the job judges them (counts, and the first
-    few named: flat memory)."""
+    district and by state (counts, and the most urgent few named: flat memory), read from
+    the standing projection on the day (`on`). One line per educator and state: their
+    cycle ending soonest (rules.at_risk_line)."""
 
     def __init__(self):
         self.by_district: dict[int, Bucket] = {}
         self.by_state: dict[int, Bucket] = {}
 
-    def add(self, state_id: int, person, standing: engine.Standing, today: date) -> None:
-        for p in engine.current_cycles(standing.renewal, today, key=engine.LICENSE):
-            days = (p.license.cycle_end - today).days
-            if p.in_grace or not 0 <= days <= AT_RISK_DAYS or not engine.behind_pace(p):
-                continue
-            item = {"educator_id": person.id, "name": f"{person.first_name} {person.last_name}",
-                    "detail": f"{p.license.type}: {what_is_left(p, standing.rulebook.unit)} left, "
-                              f"{days} days to go", "days": days}
-            buckets = [self.by_state.setdefault(state_id, Bucket())]
-            if person.district_id is not None and person.state_id == state_id:
-                buckets.append(self.by_district.setdefault(person.district_id, Bucket()))
-            for b in buckets:
-                b.count += 1
-                if len(b.listed) < LISTED:
-                    b.listed.append(item)
-            return  # one line per educator
+    @classmethod
+    def on(cls, session, day: date) -> AtRisk:
+        found = cls()
+        C = StandingCycle
+        status = lists.status_expr(session.get_bind().dialect.name, day)
+        # each educator's cycle ending soonest, per state, among those at risk
+        first = func.row_number().over(partition_by=(C.educator_id, C.state_id),
+                                       order_by=(C.cycle_end, C.license_type, C.cycle_id))
+        lines = (select(C.educator_id, C.state_id, C.license_type, C.left, C.cycle_end, Educator.first_name,
+                        Educator.last_name,
+                        case((District.state_id == C.state_id, Educator.district_id)).label("district_id"),
+                        first.label("n"))
+                 .join(Educator, Educator.id == C.educator_id)
+                 .outerjoin(District, District.id == Educator.district_id)
+                 .where(lists.current_on(day), C.fixed_status.is_(None), status == "behind_pace",
+                        C.cycle_end.between(day, day + timedelta(days=AT_RISK_DAYS))).subquery())
+        one = select(lines).where(lines.c.n == 1).subquery()
+        for column, buckets in ((one.c.state_id, found.by_state), (one.c.district_id, found.by_district)):
+            for scope, n in session.execute(select(column, func.count()).where(column.is_not(None))
+                                            .group_by(column)):
+                buckets[scope] = Bucket(n)
+            rank = func.row_number().over(partition_by=column, order_by=(
+                one.c.cycle_end, one.c.first_name, one.c.last_name, one.c.educator_id)).label("rank")
+            ranked = select(one, rank).where(column.is_not(None)).subquery()
+            for row in session.execute(select(ranked).where(ranked.c.rank <= LISTED)
+                                       .order_by(ranked.c[column.name], ranked.c.rank)):
+                buckets[row._mapping[column.name]].listed.append(at_risk_line(
+                    row.educator_id, row.first_name, row.last_name, row.license_type, row.left,
+                    (row.cycle_end - day).days))
+        return found
 
 
 def at_risk_section(session, user: User, at_risk: AtRisk) -> dict | None:
