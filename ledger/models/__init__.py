@@ -22,6 +22,7 @@ from .base import (
     savepoint,
     utcnow,
 )
+from .credentials import EducatorIdentity, IssuerKey, ReceivedCredential
 from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
 from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
@@ -32,11 +33,10 @@ from .submissions import EntryEvidence, EvidenceFile, Submission
 
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "Audit", "AuditCase", "AuditEvent",
-    "AuditFinding", "Base",
-    "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
-    "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
-    "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State",
-    "Timestamp",
-    "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
-    "utcnow",
+    "AuditFinding", "Base", "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator",
+    "EducatorIdentity", "Employment", "Entry", "EntryEvidence", "EvidenceFile", "Holding", "Notice",
+    "NoticeDelivery", "NoticeSetting", "Submission", "Issuer", "IssuerKey", "License", "LicenseEvent",
+    "PendingRulebook", "ReceivedCredential", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State", "Timestamp",
+    "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write",
+    "savepoint", "utcnow",
 ]
