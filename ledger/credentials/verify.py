@@ -66,7 +66,8 @@ class Verifier:
             try:
                 doc = self._json(received.hosted_url)
             except FetchRefused as exc:
-                return out.refuse("file", f"the baked badge holds only its address, which could not be fetched: {exc}")
+                return out.refuse("file", f"is a hosted badge (the bake holds only its address), which could not be "
+                                          f"fetched ({exc}): download the badge's JSON from its issuer and send that")
             out.original = json.dumps(doc).encode()
         if received.signed:
             credential = proofs.vc_jwt_credential(doc) if isinstance(doc, dict) else doc

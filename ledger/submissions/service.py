@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import audit
 from ..access.principals import Principal, educator_in_scope
 from ..catalog.service import add_badge
+from ..credentials.service import verifier
 from ..engine import CLOCK_HOUR, MICROCREDENTIAL
 from ..entries.service import check_earned_on, record_entry
 from ..errors import Conflict, Invalid, NotFound
@@ -88,7 +89,7 @@ def _from_badge(session, sub: Submission, educator: Educator, data: dict, today:
         raise Invalid(f"{extra[0]}: the badge file says what was earned and when",
                       {f"data.{k}": ["not with a badge file (the badge says it)"] for k in extra})
     try:
-        read = badgefile.read(raw, today, name)
+        read = badgefile.read(raw, today, name, verifier(session, today))
     except badgefile.BadgeError as exc:
         raise Invalid(str(exc), {"badge": [str(exc)]}) from None
     if badgefile.names_educator(read.recipient, educator.email, educator.license_number) is False:
@@ -98,7 +99,8 @@ def _from_badge(session, sub: Submission, educator: Educator, data: dict, today:
     sub.evidence_url = sub.evidence_url or read.evidence_url
     b = read.badge
     sub.badge = {"id": b.id, "name": b.name, "issuer_id": b.issuer_id, "issuer_name": b.issuer_name,
-                 "tags": b.tags, "file": read.content_type, "signature": "not checked"}
+                 "tags": b.tags, "file": read.content_type, "signature": read.verification,
+                 "signature_detail": read.verification_detail[:500]}
     sub.credential_id = session.scalar(select(Credential.id).where(Credential.badge_id == b.id))
 
 
