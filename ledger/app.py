@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
-               "transcripts", "submissions", "reminders"]
+               "transcripts", "submissions", "reminders", "credentials"]
 PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
                 "catalog", "transcripts", "submissions", "reminders", "audits"]
 migrate = Migrate()
