@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
                "transcripts", "submissions", "reminders", "credentials"]
 PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
-                "catalog", "transcripts", "submissions", "reminders", "audits"]
+                "catalog", "transcripts", "submissions", "reminders", "audits", "credentials"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 mail = Mail()  # reminders (ledger/reminders/delivery.py opens its SMTP connection per run)
