@@ -160,28 +160,30 @@ def _baked(raw: bytes, container: str, label: str) -> Received:
 
 
 def _from_png(data: bytes, label: str) -> bytes:
+    """The bake: OB 3.0's iTXt `openbadgecredential`, or OB 2.0's iTXt/tEXt `openbadges`."""
     for kind, chunk in png_text_chunks(data):
-        if kind == b"iTXt" and chunk.startswith(b"openbadges\x00"):
-            rest = chunk[len(b"openbadges\x00"):]
-            if len(rest) < 2:
-                break
-            compressed, rest = rest[0], rest[2:]
-            _, _, rest = rest.partition(b"\x00")  # language tag
-            _, _, text = rest.partition(b"\x00")  # translated keyword
-            if compressed:
-                inflater = zlib.decompressobj()
-                try:
-                    text = inflater.decompress(text, MAX_INFLATED)
-                except zlib.error:
-                    raise Unreadable(f"{label} is a baked PNG whose openbadges chunk cannot be inflated: ask the "
-                                     "issuer for the badge's JSON or VC-JWT") from None
-                if inflater.unconsumed_tail:
-                    raise Unreadable(f"{label} is a baked PNG whose openbadges chunk inflates past 1 MB")
-            return text
-        if kind == b"tEXt" and chunk.startswith(b"openbadges\x00"):
-            return chunk[len(b"openbadges\x00"):]
-    raise Unreadable(f"{label} is a PNG image without an Open Badges bake (no iTXt chunk named openbadges): send "
-                     "the badge image as the issuer baked it, or the badge's JSON or VC-JWT")
+        keyword, _, rest = chunk.partition(b"\x00")
+        if keyword not in (b"openbadgecredential", b"openbadges"):
+            continue
+        if kind == b"tEXt":
+            return rest
+        if kind != b"iTXt" or len(rest) < 2:
+            continue
+        compressed, rest = rest[0], rest[2:]
+        _, _, rest = rest.partition(b"\x00")  # language tag
+        _, _, text = rest.partition(b"\x00")  # translated keyword
+        if compressed:
+            inflater = zlib.decompressobj()
+            try:
+                text = inflater.decompress(text, MAX_INFLATED)
+            except zlib.error:
+                raise Unreadable(f"{label} is a baked PNG whose Open Badges chunk cannot be inflated: ask the "
+                                 "issuer for the badge's JSON or VC-JWT") from None
+            if inflater.unconsumed_tail:
+                raise Unreadable(f"{label} is a baked PNG whose Open Badges chunk inflates past 1 MB")
+        return text
+    raise Unreadable(f"{label} is a PNG image without an Open Badges bake (no iTXt chunk named openbadgecredential "
+                     "or openbadges): send the badge image as the issuer baked it, or the badge's JSON or VC-JWT")
 
 
 def _from_svg(data: bytes, label: str) -> bytes:

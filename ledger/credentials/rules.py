@@ -106,6 +106,8 @@ def _ob3(doc: dict, today: date) -> list[tuple[str, str]]:
     out = []
     if "VerifiableCredential" not in types(doc):
         out.append(("type", "must include VerifiableCredential"))
+    if not doc.get("issuer"):
+        out.append(("issuer", "is required: the credential names no issuer"))
     contexts = _list(doc.get("@context"))
     if not contexts or contexts[0] not in VC_CONTEXTS:
         out.append(("@context", "must begin with the W3C credentials context "

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..fields import line
 
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SOURCE = validate.Regexp(r"^(did:key:z[1-9A-HJ-NP-Za-km-z]+|did:web:[^\s]+|https?://[^\s]+)$",
                          error="a did:key, a did:web or an http(s):// address")
@@ -62,8 +63,8 @@ class IdentityIn(Schema):
             raise ValidationError("is not an e-mail address", "value")
         if kind == "did" and not value.startswith("did:"):
             raise ValidationError("a DID starts with did:", "value")
-        if kind == "url" and not value.startswith(("https://", "http://")):
-            raise ValidationError("a URL starts with https://", "value")
+        if kind == "url" and not URI.match(value):
+            raise ValidationError("a URL or URN starts with its scheme (https:, urn:)", "value")
 
 
 class IdentityOut(Schema):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..access import audit
 from ..access.principals import ADMIN, STATE_OFFICE, Principal, educator_in_scope
@@ -100,17 +100,17 @@ def list_keys(session, issuer: str | None = None) -> list[IssuerKey]:
 
 
 def keys_for(session):
-    """What the verifier asks: the live keys registered for an issuer id, or for the key id
-    (a kid, verification method or OB 2.0 `creator`) a credential names."""
+    """What the verifier asks: the live keys registered for an issuer id. A key counts
+    only for the issuer it was registered for: the key id a credential names (a kid,
+    verification method or OB 2.0 `creator`) picks among them first, never beyond them."""
     def lookup(issuer: str | None, key_id: str | None) -> list[tuple[int, dict]]:
-        wanted = [IssuerKey.issuer == issuer] if issuer else []
-        if key_id:
-            wanted.append(IssuerKey.key_id == key_id)
-        if not wanted:
+        if not issuer:
             return []
-        rows = session.execute(select(IssuerKey.id, IssuerKey.jwk)
-                               .where(or_(*wanted), IssuerKey.retired_at.is_(None)).order_by(IssuerKey.id))
-        return [(id_, jwk) for id_, jwk in rows]
+        rows = session.execute(select(IssuerKey.id, IssuerKey.jwk, IssuerKey.key_id)
+                               .where(IssuerKey.issuer == issuer, IssuerKey.retired_at.is_(None))
+                               .order_by(IssuerKey.id)).all()
+        rows.sort(key=lambda r: r[2] != key_id)  # the named key first
+        return [(id_, jwk) for id_, jwk, _ in rows]
     return lookup
 
 

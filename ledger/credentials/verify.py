@@ -82,8 +82,9 @@ class Verifier:
         else:
             out.format = "ob2-jws" if received.signed else "ob2-json"
             self._ob2(out, received, credential)
-        if out.document is not None and not out.errors:
-            out.errors.extend(rules.problems(out.document, self.today))
+        if out.document is not None:
+            # every problem is named, not only the first: a changed type also breaks the proof
+            out.errors.extend(p for p in rules.problems(out.document, self.today) if p not in out.errors)
         return out
 
     # -- Open Badges 3.0

@@ -65,7 +65,8 @@ class ReceivedCredential(db.Model):
 
 class EducatorIdentity(db.Model):
     """Another identity that names an educator as a badge's recipient: an e-mail
-    (besides `educators.email`), a DID or a URL. One identity names one educator."""
+    (besides `educators.email`), a DID, or a URL (any other URI: https:, urn:). One
+    identity names one educator."""
 
     __tablename__ = "educator_identities"
     __table_args__ = (
