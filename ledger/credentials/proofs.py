@@ -88,8 +88,19 @@ def verify_jws(token: str, jwk: dict) -> dict:
 
 
 def vc_jwt_credential(claims: dict) -> dict:
-    """The credential inside VC-JWT claims: the claims themselves (VC 2.0) or `vc` (1.1)."""
-    return dict(claims["vc"]) if isinstance(claims.get("vc"), dict) else claims
+    """The credential inside VC-JWT claims: the claims themselves (VC 2.0), or `vc` (VC
+    1.1, whose JWT encoding moves `issuer`, `id` and the issue date to `iss`, `jti` and
+    `nbf`: they are put back when the credential leaves them out)."""
+    if not isinstance(claims.get("vc"), dict):
+        return claims
+    vc = dict(claims["vc"])
+    if "issuer" not in vc and isinstance(claims.get("iss"), str):
+        vc["issuer"] = claims["iss"]
+    if "id" not in vc and isinstance(claims.get("jti"), str):
+        vc["id"] = claims["jti"]
+    if "validFrom" not in vc and "issuanceDate" not in vc and isinstance(claims.get("nbf"), (int, float)):
+        vc["issuanceDate"] = datetime.fromtimestamp(claims["nbf"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return vc
 
 
 def vc_jwt_claims(claims: dict, credential: dict, now: datetime) -> list[tuple[str, str]]:

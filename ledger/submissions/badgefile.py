@@ -6,6 +6,7 @@ verified (`verified`, `unverifiable`, `hosted`) is shown to the reviewer."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,7 @@ class ReadBadge:
     content_type: str  # what the file was: a baked PNG, an SVG, JSON or a JWT
     verification: str = "unverifiable"
     verification_detail: str = ""
+    received: dict | None = None  # the credential as received: format, original (base64), key
 
 
 def read(data: bytes, today: date, name: str | None = None, verifier: Verifier | None = None) -> ReadBadge:
@@ -61,8 +63,11 @@ def read(data: bytes, today: date, name: str | None = None, verifier: Verifier |
     if row.email_hash:
         recipient["email_hash"], recipient["salt"] = row.email_hash
     outcome = row.received
+    kept = {"format": outcome.format, "original": base64.b64encode(outcome.original).decode(),
+            "issuer_key_id": outcome.key_id} if outcome and outcome.format else None
     return ReadBadge(row.badge, row.earned_on, row.external_id, row.evidence_url, recipient, content_type,
-                     (outcome.verification if outcome else None) or "unverifiable", outcome.detail if outcome else "")
+                     (outcome.verification if outcome else None) or "unverifiable", outcome.detail if outcome else "",
+                     kept)
 
 
 def names_educator(recipient: dict, email: str | None, license_number: str) -> bool | None:
