@@ -48,6 +48,11 @@ class ProofError(ValueError):
     """The signature or its claims do not hold: the credential is refused, saying why."""
 
 
+class CannotCheck(ProofError):
+    """The proof may be sound but cannot be checked here (a JSON-LD context the ledger does
+    not bundle): the credential is unverifiable, not refused."""
+
+
 def _loader(url: str, options=None) -> dict:
     name = CONTEXTS.get(url)
     if name is None:
@@ -168,7 +173,10 @@ def verify_data_integrity(doc: dict, jwk: dict) -> None:
         hashed = (hashlib.sha256(jsonld.normalize(options, normalize).encode()).digest()
                   + hashlib.sha256(jsonld.normalize(unsigned, normalize).encode()).digest())
     except jsonld.JsonLdError as exc:
-        raise ProofError(f"the credential cannot be canonicalized as JSON-LD ({_cause(exc)})") from None
+        cause = _cause(exc)
+        if "is not one the ledger knows" in cause:
+            raise CannotCheck(f"its proof cannot be checked here: {cause}") from None
+        raise ProofError(f"the credential cannot be canonicalized as JSON-LD ({cause})") from None
     try:
         to_public_key(jwk).verify(signature, hashed)
     except InvalidSignature:
@@ -176,8 +184,9 @@ def verify_data_integrity(doc: dict, jwk: dict) -> None:
                          "signed with another key)") from None
 
 
-def _cause(exc: jsonld.JsonLdError) -> str:
-    while getattr(exc, "cause", None) is not None and isinstance(exc.cause, jsonld.JsonLdError):
-        exc = exc.cause
-    url = (getattr(exc, "details", None) or {}).get("url") if isinstance(getattr(exc, "details", None), dict) else None
-    return f"{exc.type}: {url}" if url else str(getattr(exc, "type", exc))
+def _cause(exc: BaseException) -> str:
+    """The innermost JSON-LD error's message (PyLD chains them as exception causes)."""
+    while (exc.__cause__ or exc.__context__) is not None:
+        exc = exc.__cause__ or exc.__context__
+    message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return message.splitlines()[0][:300]

@@ -127,6 +127,8 @@ class Verifier:
             for key_row, jwk in registered:
                 try:
                     proofs.verify_data_integrity(credential, jwk)
+                except proofs.CannotCheck:
+                    raise
                 except proofs.ProofError:
                     continue
                 out.verification, out.key_id = VERIFIED, key_row
@@ -134,6 +136,8 @@ class Verifier:
                 return
             out.refuse("proof", f"the proof is not made by any of the {len(registered)} keys registered for the "
                                 f"issuer {issuer}")
+        except proofs.CannotCheck as exc:
+            out.verification, out.detail = UNVERIFIABLE, str(exc)
         except proofs.ProofError as exc:
             out.refuse("proof", str(exc))
 
