@@ -42,6 +42,10 @@ CONTEXTS = {
 }
 ALGORITHMS = {"OKP": ["EdDSA"], "EC": ["ES256"], "RSA": ["RS256", "RS384", "RS512", "PS256"]}
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-2022")  # eddsa-2022: the suite's name in its 2022-23 drafts
+# Published suites the ledger does not check: a credential proved with one is unverifiable, not refused.
+OTHER_SUITES = ("Ed25519Signature2020", "Ed25519Signature2018", "JsonWebSignature2020", "EcdsaSecp256k1Signature2019",
+                "BbsBlsSignature2020")
+OTHER_CRYPTOSUITES = ("ecdsa-rdfc-2019", "ecdsa-sd-2023", "eddsa-jcs-2022", "ecdsa-jcs-2019", "bbs-2023")
 
 
 class ProofError(ValueError):
@@ -138,8 +142,11 @@ def the_proof(doc: dict) -> dict | None:
     proofs = proof if isinstance(proof, list) else [proof]
     for i, p in enumerate(proofs):
         where = f"proof[{i}]" if isinstance(proof, list) else "proof"
-        if not isinstance(p, dict) or p.get("type") != "DataIntegrityProof":
-            kind = p.get("type") if isinstance(p, dict) else type(p).__name__
+        kind = p.get("type") if isinstance(p, dict) else type(p).__name__
+        if kind in OTHER_SUITES or (kind == "DataIntegrityProof" and p.get("cryptosuite") in OTHER_CRYPTOSUITES):
+            raise CannotCheck(f"its proof ({p.get('cryptosuite') or kind}) is of a kind the ledger does not check "
+                              "(eddsa-rdfc-2022 and JWS are)")
+        if kind != "DataIntegrityProof":
             raise ProofError(f"{where}: type {kind!r} is not understood (DataIntegrityProof with eddsa-rdfc-2022)")
         if p.get("cryptosuite") not in CRYPTOSUITES:
             raise ProofError(f"{where}: cryptosuite {p.get('cryptosuite')!r} is not understood (eddsa-rdfc-2022)")

@@ -104,6 +104,9 @@ class Verifier:
     def _data_integrity(self, out: Outcome, credential: dict, issuer: str | None) -> None:
         try:
             proof = proofs.the_proof(credential)
+        except proofs.CannotCheck as exc:
+            out.verification, out.detail = UNVERIFIABLE, str(exc)
+            return
         except proofs.ProofError as exc:
             out.refuse("proof", str(exc))
             return

@@ -152,6 +152,23 @@ def test_a_credential_revoked_in_its_bitstring_status_list_is_refused(client, ad
         ("credentialStatus", "the issuer revoked this credential (")]
 
 
+def test_a_credential_on_its_issuers_1edtech_revocation_list_is_refused_with_the_reason(app, client, admin, earner):
+    """1EdTech's revoked sample names its list at dc.1edtech.org, which the fixtures do not
+    carry: the list served here is made for the test, in the 1EdTechRevocationList shape."""
+    doc = json.loads(fixture(OB30 / "credential-status-revoked.json"))
+    listed = {"id": doc["credentialStatus"]["id"], "revokedCredentials": [
+        {"id": doc["id"], "revocationReason": "Issued to the wrong person"}]}
+    fetcher, _ = fixture_fetcher({doc["credentialStatus"]["id"]: json.dumps(listed).encode()})
+    app.extensions["credential_fetcher"] = fetcher
+    try:
+        r = post(client, admin, fixture(OB30 / "credential-status-revoked.json"), dry_run=1)
+    finally:
+        app.extensions.pop("credential_fetcher", None)
+    assert r.status_code == 422, r.json
+    assert {"field": "credentialStatus", "row": 1,
+            "message": "the issuer revoked this credential: Issued to the wrong person"} in r.json["errors"]
+
+
 def test_a_status_list_that_cannot_be_read_leaves_the_credential_unverifiable_saying_so(client, admin, earner):
     body = json.loads(fixture(OB30 / "simple.json"))
     body["credentialStatus"] = {"id": "https://status.example/1#5", "type": "BitstringStatusListEntry",
