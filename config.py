@@ -67,6 +67,7 @@ class Config:
     FETCH_ALLOW_HOSTS = os.environ.get("FETCH_ALLOW_HOSTS", "")
     FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT") or 5)
     FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES") or 1024 * 1024)
+    FETCH_PER_IMPORT = int(os.environ.get("FETCH_PER_IMPORT") or 200)  # addresses one import may fetch (each once)
 
     # Bulk jobs (season printing). Without a broker they run in-process (eager); with
     # CELERY_BROKER_URL (e.g. redis://host:6379/0) on any number of `celery -A

@@ -103,13 +103,16 @@ def keys_for(session):
     """What the verifier asks: the live keys registered for an issuer id. A key counts
     only for the issuer it was registered for: the key id a credential names (a kid,
     verification method or OB 2.0 `creator`) picks among them first, never beyond them."""
+    found: dict[str, list] = {}  # one query per issuer for the whole file
+
     def lookup(issuer: str | None, key_id: str | None) -> list[tuple[int, dict]]:
         if not issuer:
             return []
-        rows = session.execute(select(IssuerKey.id, IssuerKey.jwk, IssuerKey.key_id)
-                               .where(IssuerKey.issuer == issuer, IssuerKey.retired_at.is_(None))
-                               .order_by(IssuerKey.id)).all()
-        rows.sort(key=lambda r: r[2] != key_id)  # the named key first
+        if issuer not in found:
+            found[issuer] = session.execute(select(IssuerKey.id, IssuerKey.jwk, IssuerKey.key_id)
+                                            .where(IssuerKey.issuer == issuer, IssuerKey.retired_at.is_(None))
+                                            .order_by(IssuerKey.id)).all()
+        rows = sorted(found[issuer], key=lambda r: r[2] != key_id)  # the named key first
         return [(id_, jwk) for id_, jwk, _ in rows]
     return lookup
 
@@ -122,7 +125,9 @@ def fetcher() -> Fetcher:
 
 
 def verifier(session, today: date, fetch: Fetcher | None = None) -> Verifier:
-    return Verifier(keys_for(session), fetch or fetcher(), today)
+    from flask import current_app
+    return Verifier(keys_for(session), fetch or fetcher(), today,
+                    budget=int(current_app.config.get("FETCH_PER_IMPORT", 200)))
 
 
 # -- educators' identities

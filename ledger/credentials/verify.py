@@ -21,6 +21,7 @@ refuse it. No database here: the registry is the `keys_for` callable the service
 from __future__ import annotations
 
 import base64
+import copy
 import gzip
 import json
 from collections.abc import Callable
@@ -53,9 +54,15 @@ class Outcome:
 
 @dataclass
 class Verifier:
+    """One per import or badge file: what it fetched is remembered for its other rows (a
+    badge class named by a thousand assertions is fetched once), and it fetches at most
+    `budget` addresses, so a large file of hosted badges cannot hold the request for hours."""
+
     keys_for: KeysFor
     fetcher: Fetcher
     today: date
+    budget: int = 200
+    _fetched: dict = field(default_factory=dict)
 
     def check(self, received: Received) -> Outcome:
         out = Outcome(original=received.original)
@@ -267,11 +274,22 @@ class Verifier:
         return bool(raw[index // 8] & (0x80 >> (index % 8)))
 
     def _json(self, url: str):
-        body = self.fetcher.get(url)
-        try:
-            return json.loads(body)
-        except (ValueError, RecursionError):
-            raise FetchRefused(f"{url[:200]}: the answer is not JSON") from None
+        if url not in self._fetched:
+            if self.budget <= 0:
+                raise FetchRefused(f"{url[:200]}: not fetched (this file already needed more addresses fetched than "
+                                   "one import may fetch; send the badges with their badge classes embedded)")
+            self.budget -= 1
+            try:
+                body = self.fetcher.get(url)
+                self._fetched[url] = json.loads(body)
+            except FetchRefused as exc:
+                self._fetched[url] = exc
+            except (ValueError, RecursionError):
+                self._fetched[url] = FetchRefused(f"{url[:200]}: the answer is not JSON")
+        found = self._fetched[url]
+        if isinstance(found, FetchRefused):
+            raise found
+        return copy.deepcopy(found)
 
 
 def offline(today: date) -> Verifier:

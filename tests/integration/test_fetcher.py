@@ -138,3 +138,31 @@ def test_a_hosted_ob2_assertion_and_its_badge_class_are_fetched_and_recorded_as_
     gone = {**assertion, "id": f"{base}/assertion-gone"}
     r = client.post("/api/v1/imports?format=openbadges&dry_run=1", data=json.dumps(gone), headers=headers)
     assert r.status_code == 422 and "revoked" in r.json["errors"][0]["message"], r.json
+
+
+def test_an_import_fetches_each_address_once_and_at_most_its_budget(app, client, ledger, server):
+    base, host = server
+    ledger.educator("TN", email="budget@school.example")
+    identity = "sha256$" + hashlib.sha256(b"budget@school.exampledeadsea").hexdigest()
+    PAGES["/badge-2"] = (200, {}, json.dumps({"type": "BadgeClass", "id": f"{base}/badge-2", "name": "Shared badge",
+                                              "issuer": {"id": f"{base}/issuer", "name": "A local issuer"}}).encode())
+    assertions = [{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": f"{base}/missing-{n}",
+                   "recipient": {"type": "email", "hashed": True, "salt": "deadsea", "identity": identity},
+                   "issuedOn": f"2024-02-0{n}T00:00:00Z", "badge": f"{base}/badge-2"} for n in (1, 2, 3)]
+    asked = []
+    original = Handler.do_GET
+
+    def counting(handler):
+        asked.append(handler.path)
+        original(handler)
+
+    Handler.do_GET = counting
+    try:
+        app.config.update(FETCH_ENABLED=True, FETCH_ALLOW_HTTP=True, FETCH_ALLOW_HOSTS=host, FETCH_PER_IMPORT=3)
+        r = client.post("/api/v1/imports?format=openbadges&dry_run=1", data=json.dumps(assertions),
+                        headers={**ledger.headers(), "Content-Type": "application/json"})
+    finally:
+        Handler.do_GET = original
+    # the badge class once; each assertion's own address until the budget of 3 is spent
+    assert asked == ["/missing-1", "/badge-2", "/missing-2"], asked
+    assert r.json["accepted"] == 1 and all("already held" in e["message"] for e in r.json["errors"]), r.json
