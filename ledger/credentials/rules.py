@@ -14,6 +14,7 @@ model's and an OB 3.0 context follows; each nested object's `type` names its cla
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 OB2, OB3 = "ob2", "ob3"
 VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
@@ -166,3 +167,32 @@ def signature_stripped(doc: dict) -> bool:
     verification = doc.get("verification")
     kind_ = verification.get("type") if isinstance(verification, dict) else None
     return isinstance(kind_, str) and kind_.lower() in ("signed", "signedbadge")
+
+
+def hosted_origin(assertion_id, issuer: dict, strict: bool) -> str | None:
+    """OB 2.0 hosted verification: an assertion is hosted where its issuer allows, by its
+    VerificationObject's `startsWith` (URL prefixes), else `allowedOrigins` (host names),
+    else the origin of the issuer's own id. The issuer's explicit rules are always
+    applied; the default only when the ledger vouches for the hosted copy (`strict`).
+    Why it is refused, or None."""
+    if not isinstance(assertion_id, str):
+        return None
+    verification = issuer.get("verification") if isinstance(issuer.get("verification"), dict) else {}
+    starts = [s for s in _list(verification.get("startsWith")) if isinstance(s, str)]
+    if starts:
+        if not any(assertion_id.startswith(s) for s in starts):
+            return (f"the assertion is hosted at {assertion_id[:200]}, which its issuer does not allow (its "
+                    f"verification.startsWith: {', '.join(starts)[:300]})")
+        return None
+    host = urlsplit(assertion_id).hostname
+    origins = [o.lower() for o in _list(verification.get("allowedOrigins")) if isinstance(o, str)]
+    if origins:
+        if (host or "") not in origins:
+            return (f"the assertion is hosted on {host}, which its issuer does not allow (its "
+                    f"verification.allowedOrigins: {', '.join(origins)[:300]})")
+        return None
+    issuer_host = urlsplit(issuer.get("id") or "").hostname if isinstance(issuer.get("id"), str) else None
+    if strict and issuer_host and host != issuer_host:
+        return (f"the assertion is hosted on {host}, not on its issuer's own host {issuer_host} (and the issuer "
+                "names no other allowed origin)")
+    return None

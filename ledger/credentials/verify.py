@@ -180,6 +180,11 @@ class Verifier:
                 pass  # the issuer's address is its id; its name is not needed to record the badge
         out.document = assertion
         issuer_id = _issuer_id(issuer)
+        if not received.signed and isinstance(issuer, dict):
+            refused = rules.hosted_origin(assertion.get("id"), issuer, strict=out.verification == HOSTED)
+            if refused:
+                out.refuse("id", refused)
+                return
         if received.signed:
             creator = assertion.get("verification", {}).get("creator") if isinstance(
                 assertion.get("verification"), dict) else None

@@ -274,6 +274,8 @@ INVALID_OB20 = [
     ("basic-assertion-invalid-type.json", "type", "must have type Assertion"),
     ("basic-assertion-invalid-context.json", "@context", "https://w3id.org/openbadges/v2"),
     ("basic-assertion-in-future.json", "issuedOn", "in the future"),
+    ("basic-assertion-with-allowed-origins-invalid-starts-with.json", "id", "which its issuer does not allow"),
+    ("basic-assertion-with-allowed-origins-invalid-multiple-starts-with.json", "id", "which its issuer does not allow"),
 ]
 
 
@@ -282,6 +284,14 @@ def test_an_invalid_ob2_assertion_is_refused_naming_why(client, admin, earner, w
     r = post(client, admin, fixture(OB20 / name), dry_run=1)
     assert r.status_code == 422, r.json
     assert any(e["field"] == field and why in e["message"] for e in r.json["errors"]), r.json["errors"]
+
+
+@pytest.mark.parametrize("name", ["basic-assertion-with-allowed-origins.json",
+                                  "basic-assertion-with-allowed-origins-valid-starts-with.json",
+                                  "basic-assertion-with-allowed-origins-valid-multiple-starts-with.json"])
+def test_a_hosted_ob2_assertion_where_its_issuer_allows_it_is_accepted(client, admin, earner, web, name):
+    r = post(client, admin, fixture(OB20 / name), dry_run=1)
+    assert (r.status_code, r.json["accepted"], r.json["errors"]) == (200, 1, []), r.json
 
 
 def test_a_hosted_ob2_assertion_whose_badge_class_is_a_url_is_read_through_the_fetcher(client, admin, earner, web):

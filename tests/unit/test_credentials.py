@@ -139,3 +139,14 @@ def test_offline_a_signed_credential_is_unverifiable_and_says_no_key_is_register
     assert (outcome.verification, outcome.errors) == ("unverifiable", [])
     assert "no key is registered for the issuer https://example.com/issuers/876543" in outcome.detail
     assert isinstance(offline(TODAY), Verifier)
+
+
+def test_a_hosted_assertion_must_live_where_its_issuer_allows():
+    issuer = {"id": "https://issuer.example/profile"}
+    assert rules.hosted_origin("https://issuer.example/a/1", issuer, strict=True) is None
+    assert "not on its issuer's own host issuer.example" in rules.hosted_origin("https://evil.example/a/1", issuer,
+                                                                                  strict=True)
+    assert rules.hosted_origin("https://evil.example/a/1", issuer, strict=False) is None  # not vouched for anyway
+    allowed = {**issuer, "verification": {"allowedOrigins": ["badges.example"]}}
+    assert rules.hosted_origin("https://badges.example/a/1", allowed, strict=True) is None
+    assert "allowedOrigins: badges.example" in rules.hosted_origin("https://issuer.example/a/1", allowed, strict=False)
