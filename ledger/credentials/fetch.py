@@ -88,7 +88,7 @@ class Fetcher:
                 response = self.session.get(url, headers={"Accept": accept}, timeout=(self.timeout, self.timeout),
                                             allow_redirects=False, stream=True)
             except requests.RequestException as exc:
-                raise FetchRefused(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
+                raise Unreachable(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
             with response:
                 if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
                     location = response.headers.get("Location")
@@ -113,6 +113,11 @@ class Fetcher:
                     raise FetchRefused(f"{url[:200]}: could not be read ({type(exc).__name__})") from None
                 return bytes(body)
         raise FetchRefused(f"{url[:200]}: more than {MAX_REDIRECTS} redirects")
+
+
+class Unreachable(FetchRefused):
+    """The server did not answer (connection refused, timed out): its other addresses are
+    not tried again in the same import."""
 
 
 class Gone(FetchRefused):

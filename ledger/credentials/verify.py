@@ -27,10 +27,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
 
 from . import keys as keyforms
 from . import proofs, rules
-from .fetch import Fetcher, FetchRefused, Gone
+from .fetch import Fetcher, FetchRefused, Gone, Unreachable
 from .received import Received
 
 VERIFIED, UNVERIFIABLE, HOSTED = "verified", "unverifiable", "hosted"
@@ -63,6 +64,7 @@ class Verifier:
     today: date
     budget: int = 200
     _fetched: dict = field(default_factory=dict)
+    _down: set = field(default_factory=set)  # hosts that did not answer: not asked again in this file
 
     def check(self, received: Received) -> Outcome:
         out = Outcome(original=received.original)
@@ -279,6 +281,9 @@ class Verifier:
         return bool(raw[index // 8] & (0x80 >> (index % 8)))
 
     def _json(self, url: str):
+        host = urlsplit(url).netloc.lower()
+        if url not in self._fetched and host in self._down:
+            raise FetchRefused(f"{url[:200]}: not fetched ({host} did not answer earlier in this file)")
         if url not in self._fetched:
             if self.budget <= 0:
                 raise FetchRefused(f"{url[:200]}: not fetched (this file already needed more addresses fetched than "
@@ -289,6 +294,8 @@ class Verifier:
                 self._fetched[url] = json.loads(body)
             except FetchRefused as exc:
                 self._fetched[url] = exc
+                if isinstance(exc, Unreachable):
+                    self._down.add(host)
             except (ValueError, RecursionError):
                 self._fetched[url] = FetchRefused(f"{url[:200]}: the answer is not JSON")
         found = self._fetched[url]

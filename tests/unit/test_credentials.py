@@ -150,3 +150,24 @@ def test_a_hosted_assertion_must_live_where_its_issuer_allows():
     allowed = {**issuer, "verification": {"allowedOrigins": ["badges.example"]}}
     assert rules.hosted_origin("https://badges.example/a/1", allowed, strict=True) is None
     assert "allowedOrigins: badges.example" in rules.hosted_origin("https://issuer.example/a/1", allowed, strict=False)
+
+
+def test_a_host_that_did_not_answer_is_not_asked_again_in_the_same_file():
+    from ledger.credentials.fetch import Fetcher, Unreachable
+
+    class Down(Fetcher):
+        calls = 0
+
+        def get(self, url, accept=""):
+            Down.calls += 1
+            raise Unreachable(f"{url}: could not be fetched (ConnectTimeout)")
+
+    verifier = Verifier(lambda issuer, key_id: [], Down(), TODAY)
+    docs = [{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": f"https://slow.example/a/{n}",
+             "recipient": {"identity": "a@b.example"}, "issuedOn": "2024-01-01",
+             "badge": {"id": "https://slow.example/b", "name": "B", "issuer": {"id": "https://slow.example"}}}
+            for n in range(5)]
+    outcomes = [verifier.check(item) for item in received.read(json.dumps(docs).encode())]
+    assert Down.calls == 1
+    assert all(o.verification == "unverifiable" for o in outcomes)
+    assert "did not answer earlier in this file" in outcomes[-1].detail
