@@ -53,7 +53,11 @@ class Fetcher:
 
     def check(self, url: str) -> None:
         """Refuse a URL the ledger may not fetch; return quietly otherwise."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.hostname  # noqa: B018 (a malformed host raises here)
+        except ValueError:
+            raise FetchRefused(f"{url[:200]}: is not an address") from None
         scheme = parts.scheme.lower()
         if scheme not in ("https", "http"):
             raise FetchRefused(f"{url[:200]}: only https addresses are fetched ({scheme or 'no'} scheme)")

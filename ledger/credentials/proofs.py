@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import jwt
@@ -108,12 +108,16 @@ def vc_jwt_credential(claims: dict) -> dict:
     if "id" not in vc and isinstance(claims.get("jti"), str):
         vc["id"] = claims["jti"]
     if "validFrom" not in vc and "issuanceDate" not in vc and isinstance(claims.get("nbf"), (int, float)):
-        vc["issuanceDate"] = datetime.fromtimestamp(claims["nbf"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            vc["issuanceDate"] = datetime.fromtimestamp(claims["nbf"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            pass  # no issue date: the row says it is required
     return vc
 
 
-def vc_jwt_claims(claims: dict, credential: dict, now: datetime) -> list[tuple[str, str]]:
-    """OB 3.0's checks of a VC-JWT's registered claims against the credential."""
+def vc_jwt_claims(claims: dict, credential: dict, today: date) -> list[tuple[str, str]]:
+    """OB 3.0's checks of a VC-JWT's registered claims against the credential; `exp` and
+    `nbf` are judged by the day (the ledger's clock), as `validUntil` and `validFrom` are."""
     out = []
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -125,12 +129,16 @@ def vc_jwt_claims(claims: dict, credential: dict, now: datetime) -> list[tuple[s
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     if "sub" in claims and subject_id and claims["sub"] != subject_id:
         out.append(("sub", "is not the credential subject's id"))
-    for claim, test, said in (("exp", lambda t: t < now, "the VC-JWT expired on"),
-                              ("nbf", lambda t: t > now, "the VC-JWT is not valid before")):
-        if isinstance(claims.get(claim), (int, float)):
-            when = datetime.fromtimestamp(claims[claim], timezone.utc)
-            if test(when):
-                out.append((claim, f"{said} {when.date()}"))
+    for claim, late, said in (("exp", lambda d: d < today, "the VC-JWT expired on"),
+                              ("nbf", lambda d: d > today + timedelta(days=1), "the VC-JWT is not valid before")):
+        if isinstance(claims.get(claim), (int, float)) and not isinstance(claims[claim], bool):
+            try:
+                when = datetime.fromtimestamp(claims[claim], timezone.utc).date()
+            except (OverflowError, OSError, ValueError):
+                out.append((claim, "is not a time"))
+                continue
+            if late(when):
+                out.append((claim, f"{said} {when}"))
     return out
 
 
@@ -140,6 +148,8 @@ def the_proof(doc: dict) -> dict | None:
     if proof is None:
         return None
     proofs = proof if isinstance(proof, list) else [proof]
+    if not proofs:
+        return None
     for i, p in enumerate(proofs):
         where = f"proof[{i}]" if isinstance(proof, list) else "proof"
         kind = p.get("type") if isinstance(p, dict) else type(p).__name__
@@ -184,6 +194,9 @@ def verify_data_integrity(doc: dict, jwk: dict) -> None:
         if "is not one the ledger knows" in cause:
             raise CannotCheck(f"its proof cannot be checked here: {cause}") from None
         raise ProofError(f"the credential cannot be canonicalized as JSON-LD ({cause})") from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # PyLD meets malformed JSON-LD (an empty or relative @context IRI...) with plain exceptions
+        raise ProofError(f"the credential is not valid JSON-LD ({str(exc)[:200] or type(exc).__name__})") from None
     try:
         to_public_key(jwk).verify(signature, hashed)
     except InvalidSignature:

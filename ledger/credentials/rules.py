@@ -177,6 +177,11 @@ def hosted_origin(assertion_id, issuer: dict, strict: bool) -> str | None:
     Why it is refused, or None."""
     if not isinstance(assertion_id, str):
         return None
+    try:
+        host = urlsplit(assertion_id).hostname
+        issuer_host = urlsplit(issuer["id"]).hostname if isinstance(issuer.get("id"), str) else None
+    except ValueError:
+        return f"the assertion's id {assertion_id[:200]} is not an address"
     verification = issuer.get("verification") if isinstance(issuer.get("verification"), dict) else {}
     starts = [s for s in _list(verification.get("startsWith")) if isinstance(s, str)]
     if starts:
@@ -184,14 +189,12 @@ def hosted_origin(assertion_id, issuer: dict, strict: bool) -> str | None:
             return (f"the assertion is hosted at {assertion_id[:200]}, which its issuer does not allow (its "
                     f"verification.startsWith: {', '.join(starts)[:300]})")
         return None
-    host = urlsplit(assertion_id).hostname
     origins = [o.lower() for o in _list(verification.get("allowedOrigins")) if isinstance(o, str)]
     if origins:
         if (host or "") not in origins:
             return (f"the assertion is hosted on {host}, which its issuer does not allow (its "
                     f"verification.allowedOrigins: {', '.join(origins)[:300]})")
         return None
-    issuer_host = urlsplit(issuer.get("id") or "").hostname if isinstance(issuer.get("id"), str) else None
     if strict and issuer_host and host != issuer_host:
         return (f"the assertion is hosted on {host}, not on its issuer's own host {issuer_host} (and the issuer "
                 "names no other allowed origin)")

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import base64
 import copy
-import gzip
 import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from urllib.parse import urlsplit
 
 from . import keys as keyforms
@@ -35,6 +35,7 @@ from .fetch import Fetcher, FetchRefused, Gone, Unreachable
 from .received import Received
 
 VERIFIED, UNVERIFIABLE, HOSTED = "verified", "unverifiable", "hosted"
+MAX_STATUS_LIST = 16 * 1024 * 1024
 KeysFor = Callable[[str | None, str | None], list[tuple[int, dict]]]  # (issuer id, key id) -> [(row id, jwk)]
 
 
@@ -103,8 +104,7 @@ class Verifier:
         issuer = _issuer_id(credential.get("issuer"))
         if received.signed:
             self._jws(out, received.token, issuer, None, "VC-JWT")
-            if out.verification == VERIFIED:
-                out.errors.extend(proofs.vc_jwt_claims(claims, credential, datetime.now(timezone.utc)))
+            out.errors.extend(proofs.vc_jwt_claims(claims, credential, self.today))
         else:
             self._data_integrity(out, credential, issuer)
         if not out.errors:
@@ -267,7 +267,7 @@ class Verifier:
                     if entry.get("statusPurpose", "revocation") == "revocation" and self._bit(entry):
                         out.refuse("credentialStatus", "the issuer revoked this credential (its bit is set in "
                                                        f"{str(entry.get('statusListCredential'))[:200]})")
-            except (FetchRefused, KeyError, ValueError, TypeError, OSError) as exc:
+            except (FetchRefused, KeyError, IndexError, ValueError, TypeError, OSError, EOFError, zlib.error) as exc:
                 out.verification = UNVERIFIABLE
                 out.detail = (out.detail + "; " if out.detail else "") + (
                     f"its revocation status could not be read ({str(exc)[:300] or type(exc).__name__})")
@@ -276,12 +276,23 @@ class Verifier:
         listed = self._json(entry["statusListCredential"])
         subject = listed["credentialSubject"]
         encoded = subject["encodedList"]
-        raw = gzip.decompress(base64.urlsafe_b64decode(encoded.lstrip("u") + "=" * (-len(encoded.lstrip("u")) % 4)))
+        packed = base64.urlsafe_b64decode(encoded.lstrip("u") + "=" * (-len(encoded.lstrip("u")) % 4))
+        inflater = zlib.decompressobj(wbits=31)  # GZIP, bounded: a status list is not a zip bomb
+        raw = inflater.decompress(packed, MAX_STATUS_LIST)
+        if inflater.unconsumed_tail:
+            raise ValueError("the status list inflates past 16 MiB")
         index = int(entry["statusListIndex"])
+        if not 0 <= index < len(raw) * 8:
+            raise ValueError(f"statusListIndex {index} is outside the list")
         return bool(raw[index // 8] & (0x80 >> (index % 8)))
 
-    def _json(self, url: str):
-        host = urlsplit(url).netloc.lower()
+    def _json(self, url):
+        if not isinstance(url, str):
+            raise FetchRefused(f"{str(url)[:100]} is not an address")
+        try:
+            host = urlsplit(url).netloc.lower()
+        except ValueError:
+            raise FetchRefused(f"{url[:200]} is not an address") from None
         if url not in self._fetched and host in self._down:
             raise FetchRefused(f"{url[:200]}: not fetched ({host} did not answer earlier in this file)")
         if url not in self._fetched:

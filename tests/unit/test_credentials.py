@@ -171,3 +171,50 @@ def test_a_host_that_did_not_answer_is_not_asked_again_in_the_same_file():
     assert Down.calls == 1
     assert all(o.verification == "unverifiable" for o in outcomes)
     assert "did not answer earlier in this file" in outcomes[-1].detail
+
+
+@pytest.mark.parametrize("nbf", [1e300, float("inf"), -1e20])
+def test_a_vc_jwt_with_an_impossible_time_is_refused_not_a_crash(nbf):
+    claims = {"vc": {"type": ["VerifiableCredential", "OpenBadgeCredential"]}, "nbf": nbf, "exp": nbf}
+    credential = proofs.vc_jwt_credential(claims)
+    assert "issuanceDate" not in credential
+    assert ("exp", "is not a time") in proofs.vc_jwt_claims(claims, credential, TODAY)
+
+
+ODD = [None, 1, -1, 1e308, True, "", "x", [], {}, [1], {"a": 1}, "did:key:zzz", "https://x/#z6Mk", "did:web:",
+       "2030-13-45", "http://[::1", "\ud800"]
+
+
+def _mangle(value, rng):
+    if isinstance(value, dict) and value:
+        key = rng.choice(list(value))
+        value[key] = json.loads(json.dumps(rng.choice(ODD))) if rng.random() < 0.5 else _mangle(value[key], rng)
+    elif isinstance(value, list) and value:
+        i = rng.randrange(len(value))
+        value[i] = json.loads(json.dumps(rng.choice(ODD))) if rng.random() < 0.5 else _mangle(value[i], rng)
+    return value
+
+
+def test_mangled_badges_are_refused_or_read_never_a_crash():
+    """A seeded sample of what a fuzzer found: odd values anywhere in 1EdTech's files, and
+    their bytes cut or changed, go through reading and checking without an exception."""
+    import random
+
+    from ledger.imports import badges
+    rng = random.Random(7)
+    files = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".json", ".png", ".svg", ".jwt"))
+    registered = [(1, keys.did_key("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"))]
+    for _ in range(300):
+        path = rng.choice(files)
+        if path.suffix == ".json" and rng.random() < 0.7:
+            data = json.dumps(_mangle(json.loads(path.read_text()), rng)).encode()
+        else:
+            data = bytearray(path.read_bytes())
+            at = rng.randrange(len(data))
+            data = bytes(data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]) if rng.random() < 0.5 \
+                else bytes(data[:at])
+        verifier = Verifier(lambda issuer, key_id: registered, offline(TODAY).fetcher, TODAY)
+        try:
+            list(badges.rows(data, TODAY, verifier))
+        except badges.BadgeFileError:
+            pass
