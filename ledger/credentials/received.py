@@ -21,6 +21,7 @@ from dataclasses import dataclass
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_BAKE = re.compile(rb"<openbadges:(credential|assertion)\b([^>]*?)(/>|>(.*?)</openbadges:\1\s*>)", re.S)
 SVG_VERIFY = re.compile(rb"""\bverify\s*=\s*["']([^"']*)["']""")
+ADDRESS = re.compile(r"^https?://\S+$")
 JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 MAX_INFLATED = 1024 * 1024  # a compressed iTXt chunk may not inflate past this (a zip bomb)
 
@@ -87,6 +88,10 @@ def read(data: bytes, label: str = "the file") -> list[Received]:
     stripped = text.strip()
     if JWS.match(stripped):
         return [_signed(1, stripped, "jws", label)]
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if lines and all(ADDRESS.match(line) for _, line in lines):
+        # hosted badges given by their addresses, one a line: each is fetched
+        return [Received(n, None, line.encode(), "url", hosted_url=line) for n, line in lines]
     return _json(text, label)
 
 

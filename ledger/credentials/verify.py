@@ -76,7 +76,8 @@ class Verifier:
             try:
                 doc = self._json(received.hosted_url)
             except FetchRefused as exc:
-                return out.refuse("file", f"is a hosted badge (the bake holds only its address), which could not be "
+                where = "the bake holds" if received.container in ("png", "svg") else "the file gives"
+                return out.refuse("file", f"is a hosted badge ({where} only its address), which could not be "
                                           f"fetched ({exc}): download the badge's JSON from its issuer and send that")
             out.original = json.dumps(doc).encode()
         if received.signed:

@@ -135,6 +135,9 @@ def test_a_hosted_ob2_assertion_and_its_badge_class_are_fetched_and_recorded_as_
     assert (r.status_code, r.json["accepted"], r.json["errors"]) == (200, 1, []), r.json
     entry = client.get(f"/api/v1/educators/{educator.id}/entries", headers=ledger.headers()).json[0]
     assert entry["verification"] == "hosted" and f"{base}/assertion-1" in entry["verification_detail"]
+    # the same assertion given only by its address: fetched, already recorded
+    r = client.post("/api/v1/imports?format=openbadges", data=f"{base}/assertion-1\n", headers=headers)
+    assert (r.status_code, r.json["duplicates"]) == (200, 1), r.json
     gone = {**assertion, "id": f"{base}/assertion-gone"}
     r = client.post("/api/v1/imports?format=openbadges&dry_run=1", data=json.dumps(gone), headers=headers)
     assert r.status_code == 422 and "revoked" in r.json["errors"][0]["message"], r.json
