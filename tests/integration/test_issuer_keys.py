@@ -144,3 +144,20 @@ def test_an_identity_names_one_educator_and_is_checked_by_kind(client, ledger):
     r = client.post(url, json={"kind": "email", "value": "Ada.Second@School.Example"}, headers=ledger.headers())
     assert r.status_code == 201 and r.json["value"] == "ada.second@school.example"
     assert [i["kind"] for i in client.get(url, headers=ledger.headers()).json] == ["did", "email"]
+
+
+def test_hr_adds_an_identity_on_the_educators_page_and_a_bad_one_is_named_there(web_user, ledger):
+    teacher = ledger.educator("UT", district="JUAB", email="t@juab.example")
+    hr = web_user("district_hr", district="JUAB")
+    page = f"/educators/{teacher.id}"
+    token = csrf_token(hr, page)
+    r = hr.post(f"{page}/identities", data={"csrf_token": token, "kind": "did", "value": "did:example:t1"},
+                follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Added DID did:example:t1" in html and 'data-testid="identity"' in html
+    r = hr.post(f"{page}/identities", data={"csrf_token": token, "kind": "did", "value": "not a did"},
+                follow_redirects=True)
+    assert "Not added: value: a DID starts with did:" in r.get_data(as_text=True)
+    other = ledger.educator("TN")
+    assert hr.post(f"/educators/{other.id}/identities", data={"csrf_token": token, "kind": "did",
+                                                               "value": "did:example:t2"}).status_code == 404
