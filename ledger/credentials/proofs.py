@@ -171,11 +171,15 @@ def the_proof(doc: dict) -> dict | None:
 
 def verify_data_integrity(doc: dict, jwk: dict) -> None:
     """Check an `eddsa-rdfc-2022` proof with an Ed25519 public JWK; ProofError if it fails."""
+    check_signed(signed_data(doc), jwk)
+
+
+def signed_data(doc: dict) -> tuple[bytes, bytes]:
+    """(signature, what it signs) of the document's `eddsa-rdfc-2022` proof: canonicalized
+    once, then checked with as many keys as need be."""
     proof = the_proof(doc)
     if proof is None:
         raise ProofError("the credential carries no proof")
-    if jwk.get("kty") != "OKP":
-        raise ProofError("an eddsa-rdfc-2022 proof is checked with an Ed25519 key; the issuer's key is not one")
     unsigned = {k: v for k, v in doc.items() if k != "proof"}
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     options["@context"] = doc.get("@context")
@@ -187,8 +191,8 @@ def verify_data_integrity(doc: dict, jwk: dict) -> None:
         raise ProofError("proofValue is not a multibase (z...) Ed25519 signature")
     normalize = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": _loader}
     try:
-        hashed = (hashlib.sha256(jsonld.normalize(options, normalize).encode()).digest()
-                  + hashlib.sha256(jsonld.normalize(unsigned, normalize).encode()).digest())
+        return signature, (hashlib.sha256(jsonld.normalize(options, normalize).encode()).digest()
+                           + hashlib.sha256(jsonld.normalize(unsigned, normalize).encode()).digest())
     except jsonld.JsonLdError as exc:
         cause = _cause(exc)
         if "is not one the ledger knows" in cause:
@@ -197,8 +201,14 @@ def verify_data_integrity(doc: dict, jwk: dict) -> None:
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         # PyLD meets malformed JSON-LD (an empty or relative @context IRI...) with plain exceptions
         raise ProofError(f"the credential is not valid JSON-LD ({str(exc)[:200] or type(exc).__name__})") from None
+
+
+def check_signed(signed: tuple[bytes, bytes], jwk: dict) -> None:
+    signature, data = signed
+    if jwk.get("kty") != "OKP":
+        raise ProofError("an eddsa-rdfc-2022 proof is checked with an Ed25519 key; the issuer's key is not one")
     try:
-        to_public_key(jwk).verify(signature, hashed)
+        to_public_key(jwk).verify(signature, data)
     except InvalidSignature:
         raise ProofError("the proof's signature does not match the issuer's key (the credential was changed, or "
                          "signed with another key)") from None

@@ -129,19 +129,21 @@ class Verifier:
             out.refuse("proof.verificationMethod", named)
             return
         try:
-            if named is not None:
-                proofs.verify_data_integrity(credential, named)  # the key it names must at least agree
             registered = self.keys_for(issuer, method)
+            if named is None and not registered:
+                out.verification, out.detail = UNVERIFIABLE, f"no key is registered for the issuer {issuer}"
+                return
+            signed = proofs.signed_data(credential)  # canonicalized once for every key tried
+            if named is not None:
+                proofs.check_signed(signed, named)  # the key it names must at least agree
             if not registered:
                 out.verification = UNVERIFIABLE
-                out.detail = f"no key is registered for the issuer {issuer}" + (
-                    " (its proof agrees with the key it names, which vouches for nothing by itself)" if named else "")
+                out.detail = (f"no key is registered for the issuer {issuer} (its proof agrees with the key it "
+                              "names, which vouches for nothing by itself)")
                 return
             for key_row, jwk in registered:
                 try:
-                    proofs.verify_data_integrity(credential, jwk)
-                except proofs.CannotCheck:
-                    raise
+                    proofs.check_signed(signed, jwk)
                 except proofs.ProofError:
                     continue
                 out.verification, out.key_id = VERIFIED, key_row
