@@ -33,10 +33,12 @@ from .submissions import EntryEvidence, EvidenceFile, Submission
 
 __all__ = [
     "HISTORY_TABLES", "MAX_ID", "NAMING_CONVENTION", "ActivityKey", "ApiToken", "Audit", "AuditCase", "AuditEvent",
-    "AuditFinding", "Base", "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator",
-    "EducatorIdentity", "Employment", "Entry", "EntryEvidence", "EvidenceFile", "Holding", "Notice",
-    "NoticeDelivery", "NoticeSetting", "Submission", "Issuer", "IssuerKey", "License", "LicenseEvent",
-    "PendingRulebook", "ReceivedCredential", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State", "Timestamp",
-    "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write",
-    "savepoint", "utcnow",
+    "AuditFinding", "Base",
+    "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
+    "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
+    "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow", "State",
+    "Timestamp",
+    "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
+    "utcnow",
+    "EducatorIdentity", "IssuerKey", "ReceivedCredential",
 ]
