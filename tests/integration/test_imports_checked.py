@@ -135,6 +135,7 @@ INVALID_OB30 = [
     ("simple-err-credential-subject-achievement-result-description-type.json",
      "credentialSubject.achievement.resultDescription", "ResultDescription"),
     ("simple-err-evidence-type.json", "evidence", "Evidence"),
+    ("simple-noproof.json", "achievement", "the credential carries no achievement"),
 ]
 
 
@@ -306,3 +307,34 @@ def test_a_hosted_ob2_assertion_whose_badge_class_is_a_url_is_read_through_the_f
 def test_a_baked_ob2_png_is_read(client, admin, earner, web):
     r = post(client, admin, fixture(OB20 / "simple-badge.png"), "image/png")
     assert (r.status_code, r.json["accepted"]) == (200, 1), r.json
+
+
+# -- the other valid files: read, and recorded as what could be checked
+
+@pytest.mark.parametrize("name, content_type, detail", [
+    ("simple_v1.json", "application/json", "its proof (Ed25519Signature2020) is of a kind the ledger does not check"),
+    ("simple-jwt.png", "image/png", "VC-JWT: no key is registered for the issuer https://1edtech.edu/issuers/565049"),
+    ("simple-jwt.svg", "image/svg+xml", "VC-JWT: no key is registered for the issuer"),
+])
+def test_a_valid_credential_without_a_registered_key_is_accepted_as_unverifiable_saying_why(
+        client, admin, earner, name, content_type, detail):
+    r = post(client, admin, fixture(OB30 / name), content_type)
+    assert (r.status_code, r.json["accepted"], r.json["errors"]) == (200, 1, []), r.json
+    entry = client.get(f"/api/v1/educators/{earner.id}/entries", headers=admin).json[0]
+    assert entry["verification"] == "unverifiable" and detail in entry["verification_detail"], entry
+
+
+def test_a_pre_release_vc_jwt_is_read_and_refused_for_its_context_not_as_not_json(client, admin, earner):
+    r = post(client, admin, fixture(OB30 / "simple.jwt"), "application/vc+jwt", dry_run=1)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json["errors"]] == ["@context"], r.json
+
+
+def test_a_signed_ob2_assertion_whose_issuer_revoked_nothing_is_verified(client, admin, earner, web):
+    r = client.post("/api/v1/issuer-keys", json={
+        "issuer": "https://example.org/organization-with-empty-revocation-list.json",
+        "source": "http://example.org/key2.json", "origin": ORIGIN}, headers=admin)
+    assert r.status_code == 201, r.json
+    r = post(client, admin, fixture(OB20 / "simple-not-revoked.jwt"), "application/jwt")
+    assert (r.status_code, r.json["accepted"], r.json["errors"]) == (200, 1, []), r.json
+    assert verification_of("https://example.org/beths-robotics-badge.json")[0] == "verified"
