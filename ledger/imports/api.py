@@ -28,6 +28,10 @@ bp = blueprint("imports", "Imports from provider platforms (CSV, Open Badges)", 
     # row in the report (with partial=true the others are recorded and the answer is 200).
     "application/json": {"schema": {"description": "an Assertion or OpenBadgeCredential, or an array of them; "
                                                    "anything else is reported as a bad row"}},
+    # Baked badges (format=openbadges): read, their proofs checked (README, "Checking what comes in"); a
+    # VC-JWT is sent as application/vc+jwt or application/jwt (not listed: the fuzzer has no serializer for them).
+    "image/png": {"schema": {"type": "string", "format": "binary", "description": "a baked badge"}},
+    "image/svg+xml": {"schema": {"type": "string", "description": "a baked badge"}},
 }})
 @bp.response(200, IMPORT_REPORT_OUT)
 @bp.doc(responses={"422": {
