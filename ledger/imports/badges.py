@@ -198,13 +198,16 @@ def _earned(row: Row, field_: str, issued: str | None, today: date) -> None:
 
 
 def _evidence(row: Row, doc: dict) -> None:
-    """The first piece of evidence's address: a URL, or an object with an `id`."""
+    """The first piece of evidence with a web address: a URL, or an object with an `id`.
+    Evidence named otherwise (a blank node `_:b1`, a `urn:uuid:`) is valid Open Badges and
+    simply has no link to keep; it never refuses the badge."""
     evidence = doc.get("evidence")
-    if isinstance(evidence, list) and evidence:
-        evidence = evidence[0]
-    if isinstance(evidence, dict):
-        evidence = _text(evidence, "id")
-    row.evidence_url = check_url(row, "evidence", evidence if isinstance(evidence, str) else None)
+    items = evidence if isinstance(evidence, list) else [evidence]
+    for item in items:
+        address = _text(item, "id") if isinstance(item, dict) else item if isinstance(item, str) else None
+        if address and address.strip().lower().startswith(("http://", "https://")):
+            row.evidence_url = check_url(row, "evidence", address)
+            return
 
 
 def _badge(row: Row, where: str, badge: dict, issuer, tags) -> Badge | None:

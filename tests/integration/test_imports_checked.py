@@ -338,3 +338,14 @@ def test_a_signed_ob2_assertion_whose_issuer_revoked_nothing_is_verified(client,
     r = post(client, admin, fixture(OB20 / "simple-not-revoked.jwt"), "application/jwt")
     assert (r.status_code, r.json["accepted"], r.json["errors"]) == (200, 1, []), r.json
     assert verification_of("https://example.org/beths-robotics-badge.json")[0] == "verified"
+
+
+def test_evidence_named_by_a_blank_node_or_urn_is_valid_and_the_first_web_address_is_kept(client, admin, earner):
+    body = json.loads(fixture(OB30 / "simple.json"))
+    body.pop("proof")
+    body["evidence"] = [{"id": "_:b1", "type": ["Evidence"]}, {"id": "urn:uuid:1", "type": ["Evidence"]},
+                        {"id": "https://portfolio.example/work", "type": ["Evidence"]}]
+    r = post(client, admin, json.dumps(body).encode())
+    assert (r.status_code, r.json["accepted"]) == (200, 1), r.json
+    entry = client.get(f"/api/v1/educators/{earner.id}/entries", headers=admin).json[0]
+    assert entry["evidence_url"] == "https://portfolio.example/work"
