@@ -168,7 +168,9 @@ def _credential(row: Row, doc: dict, today: date) -> None:
                 email = ident
                 break
         subject_id = _text(subject, "id")
-        if email is None and subject_id and subject_id.strip():
+        if email is None and (_text(subject, "email") or "").strip():
+            row.email = _text(subject, "email").strip().lower()  # the European Learning Model's plain e-mail
+        elif email is None and subject_id and subject_id.strip():
             kind = "did" if subject_id.startswith("did:") else "url"
             row.identity = (kind, subject_id.strip()[:500])
         elif email is None:

@@ -299,7 +299,8 @@ class _Import:
                 continue
             ids = found.get(key, [])
             if not ids:
-                r.error(field_, f"{what} matches no educator")
+                hint = " (add it to the educator's badge recipient identities)" if r.identity and not r.email else ""
+                r.error(field_, f"{what} matches no educator{hint}")
             elif len(set(ids)) > 1:
                 r.error(field_, f"{what} matches {len(set(ids))} educators; give the license number and state")
             else:

@@ -349,3 +349,22 @@ def test_evidence_named_by_a_blank_node_or_urn_is_valid_and_the_first_web_addres
     assert (r.status_code, r.json["accepted"]) == (200, 1), r.json
     entry = client.get(f"/api/v1/educators/{earner.id}/entries", headers=admin).json[0]
     assert entry["evidence_url"] == "https://portfolio.example/work"
+
+
+def test_a_recipient_named_by_a_did_nobody_has_says_where_to_add_it(client, admin, earner):
+    body = json.loads(fixture(OB30 / "simple.json"))
+    body.pop("proof")
+    body["credentialSubject"]["id"] = "did:example:someone-else"
+    r = post(client, admin, json.dumps(body).encode(), dry_run=1)
+    assert r.json["errors"] == [{"row": 1, "field": "recipient", "message": (
+        "the recipient did:example:someone-else matches no educator (add it to the educator's badge recipient "
+        "identities)")}]
+
+
+def test_a_subject_named_by_a_plain_email_is_matched_by_it(client, admin, earner):
+    body = json.loads(fixture(OB30 / "simple.json"))
+    body.pop("proof")
+    body["credentialSubject"] = {**body["credentialSubject"], "email": "Earner@School.Example"}
+    del body["credentialSubject"]["id"]
+    r = post(client, admin, json.dumps(body).encode(), dry_run=1)
+    assert (r.status_code, r.json["accepted"]) == (200, 1), r.json
