@@ -58,6 +58,17 @@ class Config:
     SIGNING_KEY_DIR = os.environ.get("SIGNING_KEY_DIR")
     SIGNING_KEY_GENERATE = os.environ.get("SIGNING_KEY_GENERATE", "1") not in ("0", "false", "no")
 
+    # The one fetcher (ledger/credentials/fetch.py): hosted Open Badges 2.0 assertions and
+    # badge classes, issuers' keys, status lists. https only unless FETCH_ALLOW_HTTP=1;
+    # private, loopback and link-local addresses refused unless the host (or host:port) is
+    # in FETCH_ALLOW_HOSTS (comma-separated); FETCH_ENABLED=0 fetches nothing.
+    FETCH_ENABLED = os.environ.get("FETCH_ENABLED", "1").lower() not in ("0", "false", "no")
+    FETCH_ALLOW_HTTP = os.environ.get("FETCH_ALLOW_HTTP", "0").lower() in ("1", "true", "yes")
+    FETCH_ALLOW_HOSTS = os.environ.get("FETCH_ALLOW_HOSTS", "")
+    FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT") or 5)
+    FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES") or 1024 * 1024)
+    FETCH_PER_IMPORT = int(os.environ.get("FETCH_PER_IMPORT") or 200)  # addresses one import may fetch (each once)
+
     # Bulk jobs (season printing). Without a broker they run in-process (eager); with
     # CELERY_BROKER_URL (e.g. redis://host:6379/0) on any number of `celery -A
     # ledger.worker worker` processes.

@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domains, each a package holding its whole slice: service, schemas, API, pages.
 API_DOMAINS = ["rulebooks", "catalog", "educators", "licenses", "entries", "standing", "imports", "districts",
-               "transcripts", "submissions", "reminders"]
+               "transcripts", "submissions", "reminders", "credentials"]
 PAGE_DOMAINS = ["access", "educators", "licenses", "entries", "standing", "districts", "imports", "rulebooks",
-                "catalog", "transcripts", "submissions", "reminders", "audits", "seasons", "statewide"]
+                "catalog", "transcripts", "submissions", "reminders", "audits", "seasons", "statewide",
+                "credentials"]
 migrate = Migrate()
 csrf = CSRFProtect()  # every form; the token-authenticated API is exempt (api.init_app)
 mail = Mail()  # reminders (ledger/reminders/delivery.py opens its SMTP connection per run)

@@ -116,7 +116,8 @@ def import_file(path, fmt, partial, dry_run, report_path):
     from .imports import sources
     from .imports.run import run_import
 
-    fmt = fmt or ("openbadges" if path.lower().endswith((".json", ".jsonl")) else "csv")
+    badge_files = (".json", ".jsonl", ".jwt", ".jws", ".1ob", ".png", ".svg")
+    fmt = fmt or ("openbadges" if path.lower().endswith(badge_files) else "csv")
     today = clock.today()
     size = os.path.getsize(path)
     with click.progressbar(length=size, label=f"importing {os.path.basename(path)}", file=sys.stderr,
@@ -135,11 +136,9 @@ def import_file(path, fmt, partial, dry_run, report_path):
         if fmt == "csv":
             open_rows = sources.csv_rows(lines, today)
         else:
-            try:
-                with open(path, encoding="utf-8-sig") as f:
-                    open_rows = sources.badge_rows(f.read(), today)
-            except UnicodeDecodeError as exc:  # reported like any unreadable file
-                open_rows = sources.unreadable_rows([("file", sources.not_utf8(exc, fmt))])
+            from .credentials.service import verifier
+            with open(path, "rb") as f:
+                open_rows = sources.badge_rows(f.read(), today, verifier(db.session, today))
             bar.update(size)
         try:
             report = run_import(db.session, cli_principal(), open_rows, fmt=fmt, partial=partial,

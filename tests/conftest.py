@@ -51,7 +51,8 @@ def _pg_admin_url() -> str:
 def test_config(url: str, signing_keys: Path, **extra) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test",
             "SIGNING_KEY_DIR": str(signing_keys), "PUBLIC_URL": "https://ledger.example",
-            "EVIDENCE_DIR": str(signing_keys.with_name(signing_keys.name + "-evidence")), **extra}
+            "EVIDENCE_DIR": str(signing_keys.with_name(signing_keys.name + "-evidence")),
+            "FETCH_ENABLED": False, **extra}  # no test reaches the network; a test's own server is allowed by name
 
 
 def migrate_database(url: str) -> None:

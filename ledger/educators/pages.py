@@ -98,6 +98,7 @@ def educator(educator_id, form_errors=None, form=None):
         form_errors=form_errors or {}, form=form or {}, notices=reminders.for_educator(db.session, p, person.id),
         notices_off=reminder_settings.optional_off(db.session, "e", person.id),
         evidence=_evidence_links(person.id, history),
+        verification={e.id: (e.received.verification, e.received.detail) for e in history if e.received},
     ), (422 if form_errors else 200)
 
 

@@ -116,6 +116,13 @@ class EntryOut(Schema):
     recorded_at = fields.DateTime()
     voided = fields.Function(lambda e: e.void is not None)
     void = fields.Nested(VoidOut, allow_none=True)
+    verification = fields.Function(
+        lambda e: e.received.verification if e.received else None, allow_none=True,
+        metadata={"type": "string", "enum": ["verified", "unverifiable", "hosted", None], "description":
+                  "an imported badge: verified (its proof checked with a key the state office registered for its "
+                  "issuer), hosted (fetched from its issuer) or unverifiable; null when not imported as a badge"})
+    verification_detail = fields.Function(lambda e: e.received.detail if e.received else None, allow_none=True,
+                                          metadata={"type": "string", "description": "how, or why not"})
 
 
 class VoidIn(Schema):

@@ -1,15 +1,19 @@
-"""Open Badges imports: 2.0 Assertions (badge and issuer embedded) and 3.0
-OpenBadgeCredentials, one, a JSON list, or JSON Lines. The assertion or credential `id`
-is the entry's `external_id`; `issuedOn` / `validFrom` its `earned_on`. The educator is
-found by `licenseNumber` (3.0 `credentialSubject`) or by email, plain or hashed
-(`sha256$<hex>` of the email followed by the assertion's `salt`)."""
+"""Open Badges imports: 2.0 Assertions and 3.0 OpenBadgeCredentials, one, a JSON list,
+JSON Lines, a VC-JWT or signed assertion (JWS), or baked into a PNG or SVG; each checked
+by the credentials' verifier (its proof, hosted copy, status, types and dates) before it
+is read. The assertion or credential `id` is the entry's `external_id`; `issuedOn` /
+`validFrom` its `earned_on`. The educator is found by `licenseNumber` (3.0
+`credentialSubject`), by email, plain or hashed (`sha256$<hex>` of the email followed by
+the assertion's `salt`), or by the subject's DID or URL among the educators' identities."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 
+from ..credentials import received, rules
+from ..credentials.received import Received
+from ..credentials.verify import Verifier, offline
 from ..engine import MICROCREDENTIAL
 from .rows import Badge, Row, check_text, check_url, parse_date
 
@@ -20,45 +24,13 @@ class BadgeFileError(Exception):
         self.errors = errors
 
 
-def documents(text: str) -> list[tuple[int, object]]:
-    """(row number, parsed JSON) for each assertion: a JSON object, a list of them, or
-    JSON Lines (one per line, numbered by line)."""
-    if not text.strip():
-        raise BadgeFileError([("file", "the file is empty")])
+def documents(data: bytes | str) -> list[Received]:
+    """Each credential the file holds, as received: JSON (one, a list, JSON Lines), a
+    VC-JWT or signed assertion, or a baked PNG or SVG."""
     try:
-        data = json.loads(text)
-    except RecursionError:
-        raise BadgeFileError([("file", "the JSON is nested too deeply")]) from None
-    except json.JSONDecodeError as whole_error:
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(lines) < 2:
-            raise BadgeFileError([("file", f"not JSON: {whole_error.msg} at line {whole_error.lineno}")]) from None
-        out = []
-        for n, line in lines:
-            try:
-                out.append((n, json.loads(line)))
-            except (json.JSONDecodeError, RecursionError) as exc:
-                out.append((n, _Unreadable(str(getattr(exc, "msg", "nested too deeply")))))
-        return out
-    if isinstance(data, list):
-        if not data:
-            raise BadgeFileError([("file", "the list holds no assertions")])
-        return list(enumerate(data, 1))
-    return [(1, data)]
-
-
-class _Unreadable:
-    def __init__(self, message: str):
-        self.message = message
-
-
-def _types(obj) -> set[str]:
-    t = obj.get("type") if isinstance(obj, dict) else None
-    if isinstance(t, str):
-        return {t}
-    if isinstance(t, list):
-        return {x for x in t if isinstance(x, str)}
-    return set()
+        return received.read(data.encode() if isinstance(data, str) else data)
+    except received.Unreadable as exc:
+        raise BadgeFileError([("file", str(exc))]) from None
 
 
 def _text(obj, key) -> str | None:
@@ -103,23 +75,28 @@ def _encodable(value: str) -> bool:
     return True
 
 
-def rows(text: str, today: date) -> Iterator[Row]:
-    for number, doc in documents(text):
-        row = Row(number, kind=MICROCREDENTIAL)
-        unstorable = [] if isinstance(doc, _Unreadable) else _unstorable(doc)
+def rows(data: bytes | str, today: date, verifier: Verifier | None = None) -> Iterator[Row]:
+    """A row for each credential; `verifier` checks its proof, hosted copy and status
+    (offline, knowing no key, when not given)."""
+    verifier = verifier or offline(today)
+    for item in documents(data):
+        row = Row(item.number, kind=MICROCREDENTIAL)
+        doc = item.document
+        unstorable = [] if item.problem else _unstorable(doc)
         if unstorable:
             for path, message in unstorable:
                 row.error(path, message)
-        elif isinstance(doc, _Unreadable):
-            row.error("row", f"not JSON: {doc.message}")
-        elif not isinstance(doc, dict):
-            row.error("row", "is not a JSON object (an Assertion or an OpenBadgeCredential)")
-        elif "OpenBadgeCredential" in _types(doc) or "AchievementCredential" in _types(doc):
-            _credential(row, doc, today)
-        elif "Assertion" in _types(doc) or "recipient" in doc:
-            _assertion(row, doc, today)
-        else:
-            row.error("type", "is neither an Open Badges 2.0 Assertion nor a 3.0 OpenBadgeCredential")
+            yield row
+            continue
+        outcome = verifier.check(item)
+        for field_, message in outcome.errors:
+            row.error(field_, message)
+        if outcome.document is not None and not outcome.errors:
+            if rules.kind(outcome.document) == rules.OB3:
+                _credential(row, outcome.document, today)
+            else:
+                _assertion(row, outcome.document, today)
+            row.received = outcome
         yield row
 
 
@@ -146,8 +123,10 @@ def _assertion(row: Row, doc: dict, today: date) -> None:
         row.error("recipient", "the badge names no recipient")
     else:
         kind = (_text(recipient, "type") or "email").lower()
-        if kind != "email":
-            row.error("recipient", f"a recipient identified by {kind!r} cannot be matched (use email)")
+        if kind == "url" and _text(recipient, "identity") and not recipient.get("hashed"):
+            row.identity = ("url", _text(recipient, "identity").strip())
+        elif kind != "email":
+            row.error("recipient", f"a recipient identified by {kind!r} cannot be matched (use email or url)")
         else:
             _identity(row, _text(recipient, "identity"), recipient.get("hashed"), recipient.get("salt"))
     _earned(row, "issuedOn", _text(doc, "issuedOn"), today)
@@ -188,8 +167,15 @@ def _credential(row: Row, doc: dict, today: date) -> None:
             if isinstance(ident, dict) and (_text(ident, "identityType") or "").lower() in ("emailaddress", "email"):
                 email = ident
                 break
-        if email is None:
-            row.error("recipient", "the badge names no recipient (licenseNumber or an emailAddress identifier)")
+        subject_id = _text(subject, "id")
+        if email is None and (_text(subject, "email") or "").strip():
+            row.email = _text(subject, "email").strip().lower()  # the European Learning Model's plain e-mail
+        elif email is None and subject_id and subject_id.strip():
+            kind = "did" if subject_id.startswith("did:") else "url"
+            row.identity = (kind, subject_id.strip()[:500])
+        elif email is None:
+            row.error("recipient", "the badge names no recipient (licenseNumber, an emailAddress identifier, or "
+                                   "the subject's id)")
         else:
             _identity(row, _text(email, "identityHash"), email.get("hashed"), email.get("salt"))
     _earned(row, "validFrom", _text(doc, "validFrom") or _text(doc, "issuanceDate") or _text(doc, "awardedDate"),
@@ -214,13 +200,16 @@ def _earned(row: Row, field_: str, issued: str | None, today: date) -> None:
 
 
 def _evidence(row: Row, doc: dict) -> None:
-    """The first piece of evidence's address: a URL, or an object with an `id`."""
+    """The first piece of evidence with a web address: a URL, or an object with an `id`.
+    Evidence named otherwise (a blank node `_:b1`, a `urn:uuid:`) is valid Open Badges and
+    simply has no link to keep; it never refuses the badge."""
     evidence = doc.get("evidence")
-    if isinstance(evidence, list) and evidence:
-        evidence = evidence[0]
-    if isinstance(evidence, dict):
-        evidence = _text(evidence, "id")
-    row.evidence_url = check_url(row, "evidence", evidence if isinstance(evidence, str) else None)
+    items = evidence if isinstance(evidence, list) else [evidence]
+    for item in items:
+        address = _text(item, "id") if isinstance(item, dict) else item if isinstance(item, str) else None
+        if address and address.strip().lower().startswith(("http://", "https://")):
+            row.evidence_url = check_url(row, "evidence", address)
+            return
 
 
 def _badge(row: Row, where: str, badge: dict, issuer, tags) -> Badge | None:

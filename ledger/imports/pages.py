@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from .. import clock
 from ..access.principals import ADMIN, DISTRICT_HR
+from ..credentials.service import verifier
 from ..http.errors import record_probe
 from ..http.offices import current_district
 from ..http.signin import principal, role_required
@@ -32,7 +33,8 @@ CSV_COLUMNS = [
 
 def run_upload(data: bytes, fmt: str, partial: bool, dry_run: bool) -> Report:
     """The API's import (POST /api/v1/imports), from an uploaded file."""
-    open_rows = body_rows(data, fmt, clock.today())
+    today = clock.today()
+    open_rows = body_rows(data, fmt, today, verifier(db.session, today))
     report = run_import(db.session, principal(), open_rows, fmt=fmt, partial=partial, dry_run=dry_run)
     if report.probe:
         record_probe(report.probe)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ..engine import ACTIVITY, MICROCREDENTIAL
 
@@ -35,6 +36,7 @@ class Row:
     state: str | None = None
     email: str | None = None                    # plain
     email_hash: tuple[str, str] | None = None  # (hex digest, salt) of sha256(email + salt)
+    identity: tuple[str, str] | None = None  # (did or url, value): the recipient as an educator identity
     credential: str | None = None
     badge: Badge | None = None
     title: str | None = None
@@ -47,6 +49,7 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)
     educator_id: int | None = None
     credential_id: int | None = None
+    received: Any = None  # credentials.verify.Outcome: the credential as received and how it was verified
 
     def error(self, field_: str, message: str) -> None:
         self.errors.append((field_, message))

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..access import audit
 from ..access.principals import Principal
 from ..catalog.service import add_badge
+from ..credentials.service import educators_named, identity_emails
 from ..engine import MICROCREDENTIAL
 from ..errors import Conflict
 from ..models import Credential, Educator, Entry, Holding, State, savepoint
@@ -265,13 +266,19 @@ class _Import:
                 select(Educator.id, func.lower(Educator.email)).where(func.lower(Educator.email).in_(emails), scope)
             ):
                 found.setdefault(("email", email), []).append(id_)
+            for id_, email in educators_named(session, "email", emails, scope):
+                found.setdefault(("email", email), []).append(id_)
+        for kind in ("did", "url"):
+            for id_, value in educators_named(session, kind, {r.identity[1] for r in rows
+                                                              if r.identity and r.identity[0] == kind}, scope):
+                found.setdefault(("identity", kind, value), []).append(id_)
         wanted = {r.email_hash for r in rows if r.email_hash}
         if wanted:
             # A salted hash can only be matched by hashing every email in scope with its
             # salt; only the matches are kept (assertions usually each have their own salt).
             people = session.execute(
                 select(Educator.id, func.lower(Educator.email)).where(Educator.email.is_not(None), scope)
-            ).all()
+            ).all() + identity_emails(session, scope)
             for salt in {salt for _, salt in wanted}:
                 for id_, email in people:
                     digest = hashlib.sha256((email + salt).encode()).hexdigest()
@@ -285,12 +292,15 @@ class _Import:
                 key, field_, what = ("email", r.email), "recipient", f"email {r.email}"
             elif r.email_hash:
                 key, field_, what = ("hash", *r.email_hash), "recipient", "the hashed recipient email"
+            elif r.identity:
+                key, field_, what = ("identity", *r.identity), "recipient", f"the recipient {r.identity[1][:200]}"
             else:
                 r.error("recipient", "names no educator")
                 continue
             ids = found.get(key, [])
             if not ids:
-                r.error(field_, f"{what} matches no educator")
+                hint = " (add it to the educator's badge recipient identities)" if r.identity and not r.email else ""
+                r.error(field_, f"{what} matches no educator{hint}")
             elif len(set(ids)) > 1:
                 r.error(field_, f"{what} matches {len(set(ids))} educators; give the license number and state")
             else:

@@ -43,23 +43,19 @@ def csv_rows(open_text: Callable[[], Iterable[str]], today: date) -> Callable[[]
     return rows
 
 
-def badge_rows(text: str, today: date) -> Callable[[], Iterator[Row]]:
+def badge_rows(data: bytes | str, today: date, verifier=None) -> Callable[[], Iterator[Row]]:
     def rows():
         try:
-            yield from badges.rows(text, today)
+            yield from badges.rows(data, today, verifier)
         except badges.BadgeFileError as exc:
             raise FileProblem(exc.errors) from None
     return rows
 
 
-def body_rows(data: bytes, fmt: str, today: date) -> Callable[[], Iterator[Row]]:
+def body_rows(data: bytes, fmt: str, today: date, verifier=None) -> Callable[[], Iterator[Row]]:
     """The rows of an uploaded file (an API body or a page's upload): CSV read as UTF-8
-    with or without a BOM, or Open Badges JSON; text that is not UTF-8 is reported like
-    any file that cannot be read."""
+    with or without a BOM, or Open Badges (JSON, a JWT, a baked PNG or SVG), checked by
+    `verifier` (credentials.verify)."""
     if fmt == "csv":
         return csv_rows(lambda: io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), today)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return unreadable_rows([("file", not_utf8(exc, fmt))])
-    return badge_rows(text, today)
+    return badge_rows(data, today, verifier)

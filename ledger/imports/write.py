@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..engine import MICROCREDENTIAL
 from ..entries.service import activity_key
 from ..integrity.chain import track
-from ..models import ActivityKey, Entry, Holding
+from ..models import ActivityKey, Entry, Holding, ReceivedCredential
 from .rows import Row
 
 
 def write_entries(session, actor: str, rows: list[Row]) -> None:
-    """Insert the rows' entries, a holding for each micro-credential and a key for each
-    activity without an external_id, in bulk."""
+    """Insert the rows' entries, a holding for each micro-credential, a key for each
+    activity without an external_id and each imported credential as received with how it
+    was verified, in bulk."""
     if session.get_bind().dialect.name == "postgresql":
         ids = _copy(session, actor, rows)
     else:
@@ -28,6 +29,12 @@ def write_entries(session, actor: str, rows: list[Row]) -> None:
             for r, id_ in zip(rows, ids) if r.kind != MICROCREDENTIAL and not r.external_id]
     if keys:
         session.execute(insert(ActivityKey), keys)
+    received = [{"entry_id": id_, "format": r.received.format, "original": r.received.original,
+                 "verification": r.received.verification or "unverifiable",
+                 "detail": (r.received.detail or "not checked")[:1000], "issuer_key_id": r.received.key_id}
+                for r, id_ in zip(rows, ids) if r.received is not None and r.received.format]
+    if received:
+        session.execute(insert(ReceivedCredential), received)
 
 
 def _insert(session, actor: str, rows: list[Row]) -> list[int]:

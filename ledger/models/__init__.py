@@ -22,6 +22,7 @@ from .base import (
     savepoint,
     utcnow,
 )
+from .credentials import EducatorIdentity, IssuerKey, ReceivedCredential
 from .entries import ActivityKey, AuditEvent, Entry, Holding, Void
 from .integrity import ChainLink
 from .issued import SalaryRun, SalaryRunRow, Transcript, TranscriptRevocation
@@ -52,5 +53,6 @@ __all__ = [
     "Timestamp",
     "Transcript", "TranscriptRevocation", "Units", "User", "UserSession", "Void", "db", "lock_for_write", "savepoint",
     "utcnow",
+    "EducatorIdentity", "IssuerKey", "ReceivedCredential",
     "SeasonItem", "SeasonRun",
 ]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Timestamp, Units, db, utcnow
 
 if TYPE_CHECKING:
+    from .credentials import ReceivedCredential
     from .people import Educator
     from .rules import Credential
 
@@ -56,6 +57,8 @@ class Entry(db.Model):
     educator: Mapped[Educator] = relationship()
     credential: Mapped[Credential | None] = relationship(lazy="joined")
     void: Mapped[Void | None] = relationship(back_populates="entry", lazy="joined")
+    # the credential as received and how it was verified (imported Open Badges only)
+    received: Mapped[ReceivedCredential | None] = relationship(lazy="selectin", viewonly=True)
 
 
 class Void(db.Model):

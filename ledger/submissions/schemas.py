@@ -40,8 +40,8 @@ MULTIPART = {"type": "object", "properties": {
                  "description": "a PDF, PNG or JPEG of at most 10 MB (10,485,760 bytes), its type read from "
                                 "its content; a file that is also HTML or script is refused"},
     "badge": {"type": "string", "format": "binary",
-              "description": "the badge itself: Open Badges 2.0 or 3.0 JSON, a VC-JWT (signature not checked "
-                             "here), or a baked PNG or SVG"},
+              "description": "the badge itself: Open Badges 2.0 or 3.0 JSON, a VC-JWT (its signature checked when "
+                             "its issuer's key is registered here), or a baked PNG or SVG"},
 }}
 SUBMISSION_IN_DOC = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"oneOf": SHAPES}},
@@ -65,7 +65,11 @@ class BadgeOut(Schema):
     tags = fields.List(fields.String())
     file = fields.String(metadata={"description": "what was dropped: image/png, image/svg+xml, "
                                                  "application/json or application/vc+jwt"})
-    signature = fields.String(metadata={"description": "`not checked`: issuers' proofs are not verified here"})
+    signature = fields.String(metadata={"description": "how the badge was verified: `verified` (its proof checked "
+                                                      "with a key the state office registered for its issuer), "
+                                                      "`hosted` (fetched from its issuer) or `unverifiable`; "
+                                                      "`not checked` for badges sent before checks existed"})
+    signature_detail = fields.String(metadata={"description": "why: which key checked it, or what was missing"})
 
 
 class SubmissionOut(Schema):

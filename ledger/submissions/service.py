@@ -11,6 +11,7 @@ with (session, submission) after it is written."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from datetime import date
@@ -21,12 +22,25 @@ from sqlalchemy.exc import IntegrityError
 from ..access import audit
 from ..access.principals import Principal, educator_in_scope
 from ..catalog.service import add_badge
+from ..credentials.service import verifier
 from ..engine import CLOCK_HOUR, MICROCREDENTIAL
 from ..entries.service import check_earned_on, record_entry
 from ..errors import Conflict, Invalid, NotFound
 from ..fields import WORDS
 from ..imports.rows import Badge
-from ..models import MAX_ID, Credential, Educator, Entry, EntryEvidence, EvidenceFile, Submission, savepoint, utcnow
+from ..models import (
+    MAX_ID,
+    Credential,
+    Educator,
+    Entry,
+    EntryEvidence,
+    EvidenceFile,
+    ReceivedCredential,
+    Submission,
+    savepoint,
+    utcnow,
+)
+from ..models.credentials import VERIFICATIONS
 from . import badgefile, evidence
 from .storage import Store, StoreError, key_of
 
@@ -88,7 +102,7 @@ def _from_badge(session, sub: Submission, educator: Educator, data: dict, today:
         raise Invalid(f"{extra[0]}: the badge file says what was earned and when",
                       {f"data.{k}": ["not with a badge file (the badge says it)"] for k in extra})
     try:
-        read = badgefile.read(raw, today, name)
+        read = badgefile.read(raw, today, name, verifier(session, today))
     except badgefile.BadgeError as exc:
         raise Invalid(str(exc), {"badge": [str(exc)]}) from None
     if badgefile.names_educator(read.recipient, educator.email, educator.license_number) is False:
@@ -98,7 +112,8 @@ def _from_badge(session, sub: Submission, educator: Educator, data: dict, today:
     sub.evidence_url = sub.evidence_url or read.evidence_url
     b = read.badge
     sub.badge = {"id": b.id, "name": b.name, "issuer_id": b.issuer_id, "issuer_name": b.issuer_name,
-                 "tags": b.tags, "file": read.content_type, "signature": "not checked"}
+                 "tags": b.tags, "file": read.content_type, "signature": read.verification,
+                 "signature_detail": read.verification_detail[:500], "received": read.received}
     sub.credential_id = session.scalar(select(Credential.id).where(Credential.badge_id == b.id))
 
 
@@ -214,12 +229,26 @@ def approve(session, principal: Principal, submission_id: int, today: date) -> t
     if sub.evidence_id is not None and session.scalar(
             select(EntryEvidence.id).where(EntryEvidence.entry_id == entry.id)) is None:
         session.add(EntryEvidence(entry_id=entry.id, evidence_id=sub.evidence_id, submission_id=sub.id))
+    _keep_received(session, sub, entry)
     _decide(session, sub, principal, status="approved", entry_id=entry.id)
     audit.record(session, principal.actor, "approve_submission", "submission", sub.id,
                  {"educator_id": sub.educator_id, "entry_id": entry.id, "created": created})
     session.flush()
     _decided(session, sub)
     return entry, created
+
+
+def _keep_received(session, sub: Submission, entry: Entry) -> None:
+    """A badge file's credential, as received and as verified when it was sent, beside the
+    entry its approval recorded (as an import keeps it)."""
+    kept = (sub.badge or {}).get("received")
+    if not kept or session.scalar(select(ReceivedCredential.id).where(ReceivedCredential.entry_id == entry.id)):
+        return
+    session.add(ReceivedCredential(
+        entry_id=entry.id, format=kept["format"], original=base64.b64decode(kept["original"]),
+        verification=sub.badge.get("signature") if sub.badge.get("signature") in VERIFICATIONS else "unverifiable",
+        detail=(sub.badge.get("signature_detail") or "checked when the badge file was sent")[:1000],
+        issuer_key_id=kept.get("issuer_key_id")))
 
 
 def reject(session, principal: Principal, submission_id: int, reason: str) -> Submission:

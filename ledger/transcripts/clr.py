@@ -4,15 +4,17 @@ state's Ed25519 key.
 
 The issuer is the state office's profile (`/api/v1/issuers/XX`); the credential carries a
 `credentialStatus` (its bit in the state's Bitstring Status List, status.py). Each
-micro-credential is an `OpenBadgeCredential` that the state office attests (it is inside
-the state's signature, and says so; the original issuer's own proof is not reproduced),
-keeping the original credential's id when the entry was imported with one; each pathway
+micro-credential imported as a signed OB 3.0 credential is embedded as received (its
+issuer's proof intact); any other is an `OpenBadgeCredential` that the state office
+attests (it is inside the state's signature, and says so), keeping the original
+credential's id when the entry was imported with one; each pathway
 the educator holds is an achievement of its own, with an `isChildOf` association from
 each micro-credential that counted toward it. Anyone can check the signature offline:
 the `kid` resolves through the DID document at `/.well-known/did.json` (trust.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 
@@ -38,6 +40,26 @@ def _attested(d: Document, issuer_name: str, original: str | None) -> str:
             else f"Recorded in the ledger as earned from {issuer_name}. ")
     return said + (f"The {d.office} attests this entry as part of the transcript it signed; the original "
                    "issuer's own proof is not reproduced here.")
+
+
+def as_received(received: tuple[str, bytes] | None) -> dict | None:
+    """An entry imported as a signed Open Badges 3.0 credential, exactly as received, so
+    a verifier checks the issuer's own proof: the JSON with its `eddsa-rdfc-2022` proof
+    untouched, or a VC-JWT as a VC 2.0 `EnvelopedVerifiableCredential` (its compact JWS
+    in a `data:application/vc+jwt,` URL). None for anything else (unsigned, OB 2.0)."""
+    if received is None:
+        return None
+    fmt, original = received
+    if fmt == "ob3-vc-jwt":
+        return {"@context": [VC2], "id": f"data:application/vc+jwt,{original.decode('ascii')}",
+                "type": "EnvelopedVerifiableCredential"}
+    if fmt == "ob3-json":
+        try:
+            doc = json.loads(original)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return doc if isinstance(doc, dict) and doc.get("proof") else None
+    return None
 
 
 def credential(d: Document, standing: dict, issued_at: datetime, *, status: dict | None = None,
@@ -86,7 +108,7 @@ def credential(d: Document, standing: dict, issued_at: datetime, *, status: dict
         }
         if URI.fullmatch(source.get("evidence_url") or ""):
             badge["evidence"] = [{"id": source["evidence_url"], "type": ["Evidence"], "name": "Evidence recorded"}]
-        credentials.append(badge)
+        credentials.append(as_received(source.get("received")) or badge)
     for p in d.pathways:
         if p["status"] not in ("active", "permanent"):
             continue

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..access import audit
 from ..access.principals import ADMIN, EDUCATOR, STATE_OFFICE, Principal, educator_in_scope
 from ..errors import Conflict, Forbidden, Invalid, LedgerError, NotFound, Unavailable
-from ..models import Educator, Entry, License, State, Transcript, TranscriptRevocation, utcnow
+from ..models import Educator, Entry, License, ReceivedCredential, State, Transcript, TranscriptRevocation, utcnow
 from ..rulebooks.service import newest_version
 from ..standing.answer import read_standing
 from ..standing.facts import rulebook_for
@@ -160,12 +160,17 @@ def issue(session, principal: Principal, educator_id: int, *, state: str | None 
 
 def _sources(session, standing: dict) -> dict[int, dict]:
     """Where each micro-credential entry came from: the original credential's id (an
-    import's external_id) and the evidence URL recorded with it."""
+    import's external_id), the evidence URL recorded with it, and the credential as
+    received (its format and bytes) when it was imported as an Open Badge."""
     ids = [e["id"] for e in standing["entries"] if e["kind"] == "microcredential"]
     if not ids:
         return {}
-    rows = session.execute(select(Entry.id, Entry.external_id, Entry.evidence_url).where(Entry.id.in_(ids)))
-    return {i: {"external_id": ext, "evidence_url": url} for i, ext, url in rows}
+    rows = session.execute(select(Entry.id, Entry.external_id, Entry.evidence_url, ReceivedCredential.format,
+                                  ReceivedCredential.original)
+                           .outerjoin(ReceivedCredential, ReceivedCredential.entry_id == Entry.id)
+                           .where(Entry.id.in_(ids)))
+    return {i: {"external_id": ext, "evidence_url": url, "received": (fmt, original) if fmt else None}
+            for i, ext, url, fmt, original in rows}
 
 
 def unofficial(session, principal: Principal, educator_id: int, *, state: str | None = None,

@@ -6,7 +6,7 @@ with the reason). Neither is history: workers move an item's status and the run'
 as they print; the transcripts they issue are the history, as before.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-07 01:09:15
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

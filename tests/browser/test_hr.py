@@ -58,7 +58,7 @@ def test_hr_uploads_a_csv_with_a_bad_row_and_reads_the_report(sign_in, live_serv
            b"1000311,UT,DP-FA-01,2020-01-05\n"           # fine (or already held): not the point
            b"1000311,UT,NOT-A-CREDENTIAL,2020-01-06\n"   # the bad row
            )
-    page.get_by_label("File (CSV, JSON or JSON Lines, up to 16 MiB)").set_input_files(
+    page.get_by_label("File (CSV; Open Badges as JSON, JSON Lines, a VC-JWT or a baked PNG or SVG; up to 16 MiB)").set_input_files(
         files=[{"name": "staff-mcs.csv", "mimeType": "text/csv", "buffer": csv}])
     page.get_by_label("Format").select_option("csv")
     page.get_by_role("button", name="Upload and import").click()

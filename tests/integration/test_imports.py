@@ -584,8 +584,8 @@ def test_latin_1_bytes_deep_in_a_long_file_still_record_nothing(client, admin, t
 @pytest.mark.parametrize("body, message", [
     ("", "the file is empty"),
     ("[]", "the list holds no assertions"),
-    ("{\"type\": \"Assertion\",", "not JSON: Expecting property name enclosed in double quotes at line 1"),
-    ("caf\u00e9".encode("latin-1"), "the file is not UTF-8 text"),
+    ("{\"type\": \"Assertion\",", "the file is not valid JSON (Expecting property name enclosed in double quotes at line 1"),
+    ("caf\u00e9".encode("latin-1"), "the file is neither Open Badges JSON or a JWT (text) nor a baked PNG or SVG"),
 ], ids=["empty", "an empty list", "broken JSON", "Latin-1 bytes"])
 def test_a_badge_file_that_cannot_be_read_gets_a_precise_report(client, admin, teacher, body, message):
     report = file_problem(post_badges(client, admin, body))

@@ -251,7 +251,7 @@ def test_import_with_a_bad_row_records_nothing_and_reports_it(staff, web_user):
     client = juab_hr(web_user)
     page = client.get("/district/imports").get_data(as_text=True)
     assert "license_number" in page and "external_id" in page      # the columns, as help
-    for label in ("File (CSV, JSON or JSON Lines, up to 16 MiB)", "Format", "Keep the good rows", "Only check"):
+    for label in ("File (CSV; Open Badges as JSON, JSON Lines, a VC-JWT or a baked PNG or SVG; up to 16 MiB)", "Format", "Keep the good rows", "Only check"):
         assert f">{label}</label>" in page
     body = (b"license_number,state,credential,earned_on\n"
             b"111001,UT,DP-FA-01,2025-01-05\n"

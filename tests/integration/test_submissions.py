@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from ledger.models import ReceivedCredential, db
+
 API = "/api/v1"
 MC = {"kind": "microcredential", "credential": "DP-FA-01", "earned_on": "2022-03-01"}
 
@@ -250,10 +252,14 @@ def test_a_baked_png_badge_says_what_and_when_and_is_its_own_evidence(client, ju
     assert r.status_code == 201, r.json
     assert (r.json["credential"], r.json["earned_on"], r.json["external_id"]) == ("DP-FA-01", "2022-05-02",
                                                                                  "urn:uuid:assert-1")
-    assert r.json["badge"]["signature"] == "not checked"
+    assert r.json["badge"]["signature"] == "unverifiable"  # no key registered for its issuer, nothing fetched
     assert r.json["evidence"]["sha256"] == hashlib.sha256(badge).hexdigest()
     entry = client.post(f"{API}/submissions/{r.json['id']}/approve", json={}, headers=juab.hr).json
     assert (entry["credential"], entry["external_id"]) == ("DP-FA-01", "urn:uuid:assert-1")
+    # the approved entry keeps the credential as received and how it was verified, as an import does
+    assert (entry["verification"], entry["verification_detail"]) == ("unverifiable", r.json["badge"]["signature_detail"])
+    kept = db.session.scalar(sa.select(ReceivedCredential).where(ReceivedCredential.entry_id == entry["id"]))
+    assert (kept.format, json.loads(kept.original)) == ("ob2-json", assertion("ada@juab.example"))
 
 
 def test_a_badge_new_to_the_catalog_joins_it_unreviewed_on_approval(client, juab):
@@ -273,10 +279,15 @@ def b64(data: dict) -> str:
 
 def test_a_vc_jwt_and_a_baked_svg_are_read_too(client, juab):
     credential = {"type": ["VerifiableCredential", "OpenBadgeCredential"], "id": "urn:uuid:cred-7",
+                  "@context": ["https://www.w3.org/2018/credentials/v1",
+                               "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                  "issuer": {"id": "https://issuer.example", "type": ["Profile"]},
                   "validFrom": "2023-01-05T00:00:00Z",
-                  "credentialSubject": {"licenseNumber": juab.teacher.license_number,
+                  "credentialSubject": {"type": ["AchievementSubject"], "licenseNumber": juab.teacher.license_number,
                                         "achievement": {"id": "https://example.org/badges/fa-01", "name": "FA",
-                                                        "creator": {"id": "https://issuer.example"}}}}
+                                                        "type": ["Achievement"],
+                                                        "creator": {"id": "https://issuer.example",
+                                                                    "type": ["Profile"]}}}}
     jwt = f"{b64({'alg': 'EdDSA'})}.{b64({'vc': credential, 'iss': 'https://issuer.example'})}.c2ln"
     r = submit(client, juab.me, juab.teacher.id, badge=(jwt.encode(), "badge.jwt"))
     assert (r.status_code, r.json["credential"], r.json["earned_on"]) == (201, "DP-FA-01", "2023-01-05"), r.json

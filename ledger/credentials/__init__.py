@@ -1,0 +1,1 @@
+"""Checking what comes in: the issuer-key registry, proofs, hosted badges, revocation."""
