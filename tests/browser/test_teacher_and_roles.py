@@ -43,7 +43,7 @@ def test_a_teacher_signs_in_and_sees_their_progress(sign_in, live_server):
 def test_every_demo_login_lands_on_a_page_of_its_own(sign_in, role, lands, heading):
     page = sign_in(role)
     expect(page).to_have_url(re.compile(lands))
-    expect(page.get_by_text(LOGINS[role][0])).to_be_visible()  # who is signed in, in the header
+    expect(page.get_by_role("banner").get_by_text(LOGINS[role][0], exact=True)).to_be_visible()  # in the header
     if heading:
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
