@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..models import Educator, StandingAnswer, StandingEducator, savepoint
+from ..models import Educator, RulebookVersion, StandingAnswer, StandingEducator, savepoint
 from .answer import educator_standing
 from .facts import rulebook_row
 
@@ -24,19 +24,29 @@ def _json(answer: dict) -> str:
 
 
 def todays_answer(session, educator: Educator, today: date) -> str:
-    """The standing answer as JSON text."""
-    token = session.scalar(select(StandingEducator.token).where(StandingEducator.educator_id == educator.id))
+    """The standing answer as JSON text. One query reads the educator's token, the state's
+    newest version and what is kept (a hit costs that query alone)."""
+    newest = (select(RulebookVersion.id).where(RulebookVersion.state_id == educator.state_id)
+              .order_by(RulebookVersion.version.desc()).limit(1).scalar_subquery())
+    A = StandingAnswer
+    found = session.execute(
+        select(StandingEducator.token, newest.label("version"), A.as_of, A.token.label("kept_token"),
+               A.rulebook_version_id, A.body)
+        .select_from(StandingEducator)
+        .outerjoin(A, A.educator_id == StandingEducator.educator_id)
+        .where(StandingEducator.educator_id == educator.id)).first()
+    if found is not None and found.version is not None and found.as_of == today \
+            and (found.kept_token, found.rulebook_version_id) == (found.token, found.version):
+        return found.body
+    token = found.token if found is not None else None
+    kept = found is not None and found.as_of is not None
     version = rulebook_row(session, educator.state.code)  # none loaded: the engine's own refusal
-    kept = session.execute(select(StandingAnswer.as_of, StandingAnswer.token, StandingAnswer.rulebook_version_id,
-                                  StandingAnswer.body).where(StandingAnswer.educator_id == educator.id)).first()
-    if kept is not None and token is not None and tuple(kept[:3]) == (today, token, version.id):
-        return kept.body
     body = _json(educator_standing(session, educator, None, today))
     if token is not None:  # a projected educator: keep it for the next reader
         values = {"as_of": today, "token": token, "rulebook_version_id": version.id, "body": body}
         try:
             with savepoint(session):
-                if kept is None:
+                if not kept:
                     session.execute(insert(StandingAnswer).values(educator_id=educator.id, **values))
                 else:
                     session.execute(update(StandingAnswer).where(StandingAnswer.educator_id == educator.id)
