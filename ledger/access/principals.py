@@ -85,11 +85,13 @@ class Principal:
         return Educator.id == self.educator_id
 
 
-def educator_in_scope(session, principal: Principal, educator_id: int) -> Educator:
+def educator_in_scope(session, principal: Principal, educator_id: int, *options) -> Educator:
+    """The educator, if in the principal's scope (a 404 otherwise); `options` are loader
+    options for the query (a reader that needs no licenses can skip loading them)."""
     if not 1 <= educator_id <= MAX_ID:
         raise NotFound(f"educator {educator_id} not found")
     educator = session.scalar(
-        select(Educator).where(Educator.id == educator_id, principal.educator_clause())
+        select(Educator).where(Educator.id == educator_id, principal.educator_clause()).options(*options)
     )
     if educator is None:
         raise NotFound(f"educator {educator_id} not found")

@@ -4,11 +4,12 @@ educator's state or any other (what if I moved?)."""
 from __future__ import annotations
 
 from flask import current_app, g
+from sqlalchemy.orm import lazyload
 
 from .. import clock
 from ..access.principals import educator_in_scope
 from ..http.api import ID, blueprint, errors
-from ..models import db
+from ..models import Educator, db
 from .answer import read_standing
 from .kept import todays_answer
 from .schemas import STANDING_OUT, StandingQuery
@@ -21,7 +22,8 @@ bp = blueprint("standing", "An educator's renewal progress, role cards and salar
 @bp.response(200, STANDING_OUT)
 @errors(401, 404, 422)
 def get_standing(query, educator_id):
-    educator = educator_in_scope(db.session, g.principal, educator_id)
+    # the answer reads the licenses itself (or not at all, when kept): not loaded here
+    educator = educator_in_scope(db.session, g.principal, educator_id, lazyload(Educator.licenses))
     today = clock.today()
     state, as_of = query.get("state"), query.get("as_of") or today
     if as_of == today and (state is None or state.upper() == educator.state.code):
