@@ -118,19 +118,3 @@ def _png(data: bytes, label: str) -> None:
 def _jpeg(data: bytes, label: str) -> None:
     if b"\xff\xd9" not in data[-4096:]:
         raise EvidenceError(f"{label} is a JPEG cut short (no end-of-image marker)")
-
-
-def png_text_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """(type, data) of a PNG's chunks, for reading a baked badge; [] when not a PNG."""
-    if not data.startswith(PNG_SIGNATURE):
-        return []
-    chunks, at = [], len(PNG_SIGNATURE)
-    while at + 12 <= len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        if at + 12 + length > len(data):
-            break
-        chunks.append((kind, data[at + 8:at + 8 + length]))
-        at += 12 + length
-        if kind == b"IEND":
-            break
-    return chunks
