@@ -96,9 +96,8 @@ def roster_rows(session, district: District, day: date, ids: list[int] | None = 
 
 def _cycle(dialect: str, district: District, day: date, statuses, due_by: date | None = None):
     C = StandingCycle
-    status = lists.status_expr(dialect, day)
     clause = exists().where(C.educator_id == Educator.id, C.state_id == district.state_id, lists.current_on(day),
-                            status.in_(statuses))
+                            lists.status_in(dialect, day, statuses))
     return clause.where(C.cycle_end <= due_by) if due_by is not None else clause
 
 

@@ -33,6 +33,7 @@ from .seasons import SeasonItem, SeasonRun
 from .standings import (
     StandingAnswer,
     StandingCard,
+    StandingCount,
     StandingCycle,
     StandingEducator,
     StandingIssuerCount,
@@ -47,7 +48,7 @@ __all__ = [
     "CHAINED_TABLES", "ChainLink", "Credential", "CredentialReview", "District", "Educator", "Employment", "Entry",
     "EntryEvidence", "EvidenceFile", "Holding", "Notice", "NoticeDelivery", "NoticeSetting", "Submission",
     "Issuer", "License", "LicenseEvent", "PendingRulebook", "RulebookVersion", "SalaryRun", "SalaryRunRow",
-    "StandingAnswer", "StandingCard", "StandingCycle", "StandingEducator", "StandingIssuerCount",
+    "StandingAnswer", "StandingCard", "StandingCount", "StandingCycle", "StandingEducator", "StandingIssuerCount",
     "StandingIssuerTotal", "StandingState",
     "State",
     "Timestamp",

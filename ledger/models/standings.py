@@ -32,6 +32,9 @@ class StandingCycle(db.Model):
         Index("ix_standing_cycles_state_current", "state_id", "cycle_start", "superseded_on"),
         Index("ix_standing_cycles_stale_on", "stale_on"),
         Index("ix_standing_cycles_state_version", "state_id", "rulebook_version_id"),
+        Index("ix_standing_cycles_state_status", "state_id", "status"),
+        Index("ix_standing_cycles_state_status_until", "state_id", "status_until"),
+        Index("ix_standing_cycles_state_status_on", "state_id", "status_on"),
     )
     cycle_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), primary_key=True, autoincrement=False)
     educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), index=True)
@@ -52,6 +55,11 @@ class StandingCycle(db.Model):
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"))
     computed_on: Mapped[date] = mapped_column(Date)
     stale_on: Mapped[date | None] = mapped_column(Date)
+    # the status a list shows (lists.STATUSES; null: not current), as judged on `status_on`
+    # and holding until `status_until` (null: for good): standing/status.py
+    status: Mapped[str | None] = mapped_column(String(12))
+    status_on: Mapped[date] = mapped_column(Date)
+    status_until: Mapped[date | None] = mapped_column(Date)
 
 
 class StandingCard(db.Model):
@@ -90,6 +98,18 @@ class StandingState(db.Model):
     __tablename__ = "standing_states"
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
     generation: Mapped[str] = mapped_column(String(32))
+
+
+class StandingCount(db.Model):
+    """How many of a state's cycles have each stored status (`key`: one of lists.STATUSES),
+    and how many educators have one (`key` "educators"), kept by the difference each
+    projection or settlement makes, under the projector's lock: the overview reads these
+    and corrects them only for the rows whose stored status no longer holds on the day."""
+
+    __tablename__ = "standing_counts"
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(12), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class StandingEducator(db.Model):

@@ -67,7 +67,7 @@ def _expected(session, ids: list[int], day: date) -> tuple[dict, dict]:
 
 
 def _stored(session, ids: list[int], day: date) -> tuple[dict, dict]:
-    status = lists.status_expr(session.get_bind().dialect.name, day)
+    status = lists.read_status(session.get_bind().dialect.name, day)
     C, K = StandingCycle, StandingCard
     # what is left is read only while the cycle is open, the maintenance while the card is held
     cycles = {(e, c): (st, units, left if st not in ("complete", "lapsed") else None)
@@ -102,6 +102,13 @@ def sample(ids: list[int], size: int | None, seed: int | None) -> list[int]:
     if size is None or size >= len(ids):
         return ids
     return sorted(random.Random(seed).sample(ids, size))
+
+
+def count_differences(session, state, day: date) -> list[str]:
+    """Where the state's kept status counts, as the overview reads them, differ from
+    judging every row from its dates."""
+    from .counts import differences
+    return differences(session, state.id, day)
 
 
 def issuer_differences(session, state) -> list[str]:

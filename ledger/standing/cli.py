@@ -13,7 +13,7 @@ from .. import clock
 from ..clikit import fail
 from ..errors import Invalid
 from ..models import State, db
-from . import check, projection
+from . import check, counts, projection
 from .kept import warm
 
 
@@ -52,8 +52,12 @@ def refresh_standings(state, due, batch):
             bar.update(done - last[0])
             last[0] = done
         projection.refresh(db.session, ids, day, batch=max(1, batch), checkpoint=db.session.commit, progress=advance)
+    settled = counts.settle(db.session, day, state_id)  # statuses the days moved since they were stored
+    if not due:
+        counts.recount(db.session, state_id)  # the kept sums from the rows, mended if anything left them wrong
     db.session.commit()
-    click.echo(f"judged {len(ids)} educator(s) as of {day.isoformat()}")
+    click.echo(f"judged {len(ids)} educator(s) as of {day.isoformat()}"
+               + (f"; {settled} status(es) stored for the day" if settled else ""))
 
 
 @click.command("check-standings")
@@ -72,7 +76,8 @@ def check_standings(state, sample, seed, as_of):
         click.echo(str(difference))
     if sample is None:  # every educator: the kept issuer totals too
         states = db.session.scalars(select(State).where(State.id == state_id) if state_id else select(State))
-        for line in (line for st in states for line in check.issuer_differences(db.session, st)):
+        for line in (line for st in states for line in (*check.issuer_differences(db.session, st),
+                                                         *check.count_differences(db.session, st, day))):
             found += 1
             click.echo(line)
     db.session.rollback()

@@ -57,6 +57,24 @@ def current_on(day: date):
     return and_(C.cycle_start <= day, or_(C.superseded_on.is_(None), C.superseded_on > day))
 
 
+def valid(day: date):
+    """The rows whose stored status (`status`, standing/status.py) holds on `day`."""
+    return and_(C.status_on <= day, or_(C.status_until.is_(None), C.status_until > day))
+
+
+def read_status(dialect: str, day: date):
+    """A current row's status on `day`: the stored one while it holds, else judged from
+    the dates."""
+    return case((valid(day), C.status), else_=status_expr(dialect, day))
+
+
+def status_in(dialect: str, day: date, statuses):
+    """A current row's status on `day` is one of `statuses`: an index on the stored column
+    serves the rows whose stored status holds, the dates judge the others."""
+    return or_(and_(valid(day), C.status.in_(statuses)),
+               and_(~valid(day), status_expr(dialect, day).in_(statuses)))
+
+
 def stage_expr(day: date):
     """A card's stage on `day`: an active designation whose maintenance ended short is
     lapsed from `lapses_on`."""
@@ -85,9 +103,9 @@ def cycle_filters(f: Filters) -> bool:
     return bool(f.statuses or f.ends_from or f.ends_to or f.pathway or f.designation)
 
 
-def _where(stmt, day: date, f: Filters, status, district_id: int | None):
+def _where(stmt, day: date, f: Filters, dialect: str, district_id: int | None):
     if f.statuses:
-        stmt = stmt.where(status.in_(f.statuses))
+        stmt = stmt.where(status_in(dialect, day, f.statuses))
     if f.ends_from is not None:
         stmt = stmt.where(C.cycle_end >= f.ends_from)
     if f.ends_to is not None:
@@ -131,11 +149,11 @@ def _base(session, state_id, day, f, district_id, scope, columns):
     """Educators in `scope` (a clause on Educator) with their current cycles in the state:
     only those with a cycle matching `f` when it asks anything of the cycle."""
     dialect = session.get_bind().dialect.name
-    status = status_expr(dialect, day)
+    status = read_status(dialect, day)
     on = and_(C.educator_id == Educator.id, C.state_id == state_id, current_on(day))
     stmt = select(*columns(status)).select_from(Educator).join(C, on, isouter=not cycle_filters(f)) \
         .outerjoin(District, District.id == Educator.district_id).where(scope)
-    return _where(stmt, day, f, status, district_id), status
+    return _where(stmt, day, f, dialect, district_id), status
 
 
 def page(session, state_id: int, day: date, f: Filters, scope, number: int = 1, size: int = 50,
@@ -154,26 +172,6 @@ def stream(session, state_id: int, day: date, f: Filters, scope, district_id: in
     """Every line matching `f`, in the list's order, streamed."""
     stmt, status = _base(session, state_id, day, f, district_id, scope, _columns)
     yield from session.execute(stmt.order_by(*_order(f, status)), execution_options={"yield_per": batch})
-
-
-def counts(session, state_id: int, day: date, district_id: int | None = None) -> dict[str, int]:
-    """How many current cycles have each status on `day` (every status named), and how
-    many educators hold them."""
-    dialect = session.get_bind().dialect.name
-    status = status_expr(dialect, day)
-    stmt = select(status, func.count(), func.count(func.distinct(C.educator_id))).select_from(C)
-    if district_id is not None:
-        stmt = stmt.join(Educator, Educator.id == C.educator_id).where(Educator.district_id == district_id)
-    stmt = stmt.where(C.state_id == state_id, current_on(day)).group_by(status)
-    out = dict.fromkeys(STATUSES, 0)
-    for key, n, _ in session.execute(stmt):
-        out[key] = n
-    out["licenses"] = sum(out[s] for s in STATUSES)
-    educators = select(func.count(func.distinct(C.educator_id))).where(C.state_id == state_id, current_on(day))
-    if district_id is not None:
-        educators = educators.where(C.educator_id.in_(select(Educator.id).where(Educator.district_id == district_id)))
-    out["educators"] = session.scalar(educators) or 0
-    return out
 
 
 def cards_of(session, educator_ids: list[int], day: date) -> dict[int, list]:

@@ -31,7 +31,8 @@ from ..models import (
     State,
 )
 from ..reminders.rules import what_is_left
-from . import issuers
+from . import counts, issuers
+from . import status as judge
 from .many import standings_for
 
 BATCH = 1000
@@ -120,6 +121,7 @@ def cycle_rows(educator_id: int, state_id: int, version_id: int, s: engine.Stand
                 "rulebook_version_id": version_id, "computed_on": today, "stale_on": None})
     for row in rows:  # the educator is judged again as a whole: the earliest day for every row
         row["stale_on"] = later
+        row.update(judge.judged(row, today))
     return rows
 
 
@@ -184,6 +186,8 @@ def _project_batch(session, ids: list[int], today: date) -> None:
     for model in (StandingCycle, StandingCard):
         states.update(session.scalars(select(model.state_id).where(model.educator_id.in_(ids)).distinct()))
     connection = session.connection()
+    change = counts.contributions(cycles)
+    change.subtract(counts.stored(connection, ids))
     for model in (StandingCycle, StandingCard, StandingEducator, StandingAnswer):
         connection.execute(delete(model.__table__).where(model.__table__.c.educator_id.in_(ids)))
     token = uuid4().hex  # a new token: an answer kept under the old one no longer holds
@@ -191,6 +195,7 @@ def _project_batch(session, ids: list[int], today: date) -> None:
     connection.execute(insert(StandingEducator.__table__),
                        [{"educator_id": i, "token": token, "computed_on": today} for i in ids])
     issuers.recount(session, ids)
+    counts.move(connection, change)
     _bump(session, states)
     if cycles:
         connection.execute(insert(StandingCycle.__table__), cycles)
@@ -268,7 +273,9 @@ def catch_up(session, today: date, state_id: int | None = None) -> int:
     daily job does it first; a page that reads the projection asks too, so the rows never
     lag the calendar): an indexed look when nobody is due."""
     due = stale_educators(session, today, state_id)
-    return project(session, due, today) if due else 0
+    judged = project(session, due, today) if due else 0
+    counts.settle(session, today, state_id, limit=counts.SETTLE_INLINE)
+    return judged
 
 
 def every_educator(session, state_id: int | None = None) -> list[int]:

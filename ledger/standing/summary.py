@@ -9,7 +9,7 @@ from datetime import date
 from threading import Lock
 
 from ..models import State
-from . import issuers, lists, projection
+from . import counts, issuers, lists, projection
 
 _KEPT: OrderedDict[tuple[int, date], tuple[int, dict]] = OrderedDict()
 _LOCK = Lock()
@@ -17,7 +17,7 @@ SIZE = 256
 
 
 def overview(session, state: State, day: date) -> dict:
-    """{counts (lists.counts), issuers [(name, n)] (issuers.totals), outdated (educators
+    """{counts (counts.read), issuers [(name, n)] (issuers.totals), outdated (educators
     still judged under an older rulebook version), cards (lists.card_choices)} for the
     state on `day`."""
     projection.catch_up(session, day, state.id)
@@ -27,7 +27,7 @@ def overview(session, state: State, day: date) -> dict:
         kept = _KEPT.get(key)
     if kept is not None and kept[0] == generation:
         return kept[1]
-    value = {"counts": lists.counts(session, state.id, day), "issuers": issuers.totals(session, state),
+    value = {"counts": counts.read(session, state.id, day), "issuers": issuers.totals(session, state),
              "outdated": projection.outdated(session, state), "cards": lists.card_choices(session, state.id)}
     with _LOCK:
         _KEPT[key] = (generation, value)

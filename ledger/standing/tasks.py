@@ -30,18 +30,19 @@ def refresh_state(state_id: int) -> int:
 
 
 def refresh_due(as_of: str | None = None) -> int:
-    """Judge again everyone with a figure that moved by date alone by today, then keep
-    everyone's answer for today."""
+    """Judge again everyone with a figure that moved by date alone by today, store the
+    statuses the day moved (counts.settle), then keep everyone's answer for today."""
     from datetime import date
 
     from .. import clock
     from ..models import db
-    from . import projection
+    from . import counts, projection
     from .kept import warm
     day = date.fromisoformat(as_of) if as_of else clock.today()
     try:
         done = projection.refresh(db.session, projection.stale_educators(db.session, day), day,
                                   checkpoint=db.session.commit)
+        counts.settle(db.session, day)  # the statuses that moved overnight, stored
         db.session.commit()
         # then today's answers, so the API answers the day's first reader from what is kept
         warm(db.session, projection.every_educator(db.session), day, checkpoint=db.session.commit)

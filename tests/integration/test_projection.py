@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger import clock
-from ledger.models import Credential, Educator, Issuer, StandingCard, StandingCycle, db
+from ledger.models import Credential, Educator, Issuer, StandingCard, StandingCount, StandingCycle, db
 from ledger.standing import check, lists, projection
 
 from .. import samples
@@ -34,7 +34,11 @@ def everyone(session) -> list[int]:
 
 
 def no_difference(session, day=TODAY, ids=None):
+    """The engine and the projection agree on these educators (default: everyone), and each
+    state's kept counts on the rows, as the pages read both on `day`."""
+    from ledger.models import State
     found = [str(d) for d in check.differences(session, ids or everyone(session), day)]
+    found += [line for state in session.scalars(sa.select(State)) for line in check.count_differences(session, state, day)]
     assert found == []
 
 
@@ -42,7 +46,7 @@ def status_of(session, educator, day=TODAY, state="TN"):
     """The projection's status of the educator's current cycles on `day`, by license type."""
     from ledger.models import State
     state_id = session.scalar(sa.select(State.id).where(State.code == state))
-    status = lists.status_expr(session.get_bind().dialect.name, day)
+    status = lists.read_status(session.get_bind().dialect.name, day)
     C = StandingCycle
     return dict(session.execute(sa.select(C.license_type, status).where(
         C.educator_id == educator.id, C.state_id == state_id, lists.current_on(day))).all())
@@ -221,13 +225,22 @@ def test_check_standings_reports_a_tampered_row_and_refresh_mends_it(ledger, run
     ledger.record(e, title="Institute", hours=20, earned_on=date(2025, 1, 1))
     ok = runner.invoke(args=["ledger", "check-standings", "--state", "TN"])
     assert ok.exit_code == 0 and "0 difference(s)" in ok.output, ok.output
-    session.execute(sa.update(StandingCycle).where(StandingCycle.educator_id == e.id).values(earned_units=59))
-    session.commit()
-    bad = runner.invoke(args=["ledger", "check-standings", "--state", "TN"])
-    assert bad.exit_code == 1 and f"educator {e.id} cycle" in bad.output and "1 difference(s)" in bad.output
-    fixed = runner.invoke(args=["ledger", "refresh-standings", "--state", "TN"])
-    assert fixed.exit_code == 0, fixed.output
-    assert runner.invoke(args=["ledger", "check-standings"]).exit_code == 0
+    # the units (the dates then judge the row on pace: the kept counts disagree too), the
+    # stored status, the kept counts: each is found, and a refresh mends it
+    for tamper, found in (
+            (sa.update(StandingCycle).where(StandingCycle.educator_id == e.id).values(earned_units=59),
+             [f"educator {e.id} cycle", "on_pace: rows 1, kept 0"]),
+            (sa.update(StandingCycle).where(StandingCycle.educator_id == e.id).values(status="complete"),
+             [f"educator {e.id} cycle", "('complete'"]),
+            (sa.update(StandingCount).where(StandingCount.key == "behind_pace").values(count=5),
+             ["behind_pace: rows 1, kept 5", "1 difference(s)"])):
+        session.execute(tamper)
+        session.commit()
+        bad = runner.invoke(args=["ledger", "check-standings", "--state", "TN"])
+        assert bad.exit_code == 1 and all(f in bad.output for f in found), bad.output
+        fixed = runner.invoke(args=["ledger", "refresh-standings", "--state", "TN"])
+        assert fixed.exit_code == 0, fixed.output
+        assert runner.invoke(args=["ledger", "check-standings"]).exit_code == 0
     unknown = runner.invoke(args=["ledger", "check-standings", "--state", "ZZ"])
     assert unknown.exit_code == 1 and "no state 'ZZ'" in unknown.output
 
