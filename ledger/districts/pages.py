@@ -21,6 +21,7 @@ from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 from ..standing.labels import long_date
 from ..standing.projection import catch_up
+from ..standing.summary import kept
 from . import exports
 from . import salary_runs as run_service
 from .roster import employee_counts, employees, mcs_by_month, monthly_mcs, roster_lines, roster_rows
@@ -83,7 +84,9 @@ def roster():
     kpis.append(("holding", "Holding a role card", counts["holding"], "good",
                  url_for("district_pages.roster", **base, stage="holding"),
                  stage == "holding" and not status and not q))
-    chart = monthly_mcs(mcs_by_month(db.session, district, day), day)
+    # the chart counts the employees' entries: kept until a write in the state
+    chart = kept(db.session, district.state_id, ("hr-chart", district.id, day),
+                 lambda: monthly_mcs(mcs_by_month(db.session, district, day), day))
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:

@@ -71,6 +71,7 @@ class StandingCard(db.Model):
     __table_args__ = (
         Index("ix_standing_cards_state_card", "state_id", "card_code", "status"),
         Index("ix_standing_cards_stale_on", "stale_on"),
+        Index("ix_standing_cards_state_version", "state_id", "rulebook_version_id"),
     )
     educator_id: Mapped[int] = mapped_column(ForeignKey("educators.id"), primary_key=True, autoincrement=False)
     card_code: Mapped[str] = mapped_column(String(80), primary_key=True)

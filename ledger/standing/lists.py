@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import Integer, and_, any_, case, cast, exists, func, literal, or_, select, text
 
 from ..models import District, Educator, StandingCard, StandingCycle
 from ..text import like
@@ -73,6 +73,16 @@ def status_in(dialect: str, day: date, statuses):
     serves the rows whose stored status holds, the dates judge the others."""
     return or_(and_(valid(day), C.status.in_(statuses)),
                and_(~valid(day), status_expr(dialect, day).in_(statuses)))
+
+
+def ids_in(session, ids):
+    """A clause maker: `column` is one of the ids `ids` (a select of one column) selects.
+    PostgreSQL: `= ANY(ARRAY(...))`, which the planner answers with an index probe per id,
+    where `IN (subquery)` had it hash the whole table; elsewhere `IN`."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = func.array(ids.scalar_subquery())
+        return lambda column: column == any_(array)
+    return lambda column: column.in_(ids)
 
 
 def stage_expr(day: date):
@@ -188,8 +198,19 @@ def cards_of(session, educator_ids: list[int], day: date) -> dict[int, list]:
 
 
 def card_choices(session, state_id: int) -> list[tuple[str, str, str | None]]:
-    """(code, name, designation) of the cards anyone in the state has begun."""
+    """(code, name, designation) of the cards anyone in the state has begun: the codes by
+    skipping along the (state, card) index, one row read per code, so the cost grows with
+    the cards a state defines, not with who has begun them."""
+    codes = session.scalars(text(
+        "WITH RECURSIVE codes(code) AS ("
+        " SELECT min(card_code) FROM standing_cards WHERE state_id = :state"
+        " UNION ALL SELECT (SELECT min(k.card_code) FROM standing_cards k"
+        "  WHERE k.state_id = :state AND k.card_code > codes.code) FROM codes WHERE codes.code IS NOT NULL)"
+        " SELECT code FROM codes WHERE code IS NOT NULL"), {"state": state_id}).all()
     K = StandingCard
-    return [tuple(r) for r in session.execute(
-        select(K.card_code, func.min(K.name), func.min(K.designation)).where(K.state_id == state_id)
-        .group_by(K.card_code).order_by(K.card_code))]
+    out = []
+    for code in codes:
+        name, designation = session.execute(select(K.name, K.designation).where(
+            K.state_id == state_id, K.card_code == code).limit(1)).one()
+        out.append((code, name, designation))
+    return out

@@ -30,6 +30,8 @@ def upgrade():
         batch_op.create_index('ix_standing_cycles_state_status', ['state_id', 'status'], unique=False)
         batch_op.create_index('ix_standing_cycles_state_status_until', ['state_id', 'status_until'], unique=False)
         batch_op.create_index('ix_standing_cycles_state_status_on', ['state_id', 'status_on'], unique=False)
+    with op.batch_alter_table('standing_cards', schema=None) as batch_op:
+        batch_op.create_index('ix_standing_cards_state_version', ['state_id', 'rulebook_version_id'], unique=False)
     op.create_table('standing_counts',
     sa.Column('state_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('key', sa.String(length=12), nullable=False),
@@ -41,6 +43,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('standing_counts')
+    with op.batch_alter_table('standing_cards', schema=None) as batch_op:
+        batch_op.drop_index('ix_standing_cards_state_version')
     with op.batch_alter_table('standing_cycles', schema=None) as batch_op:
         batch_op.drop_index('ix_standing_cycles_state_status_on')
         batch_op.drop_index('ix_standing_cycles_state_status_until')

@@ -128,6 +128,9 @@ def test_roster_lists_current_employees_with_status_pills_to_the_day(staff, web_
     assert pills(page, juab["lastday"]) == ["Lapsed"]
     assert pills(page, juab["later"]) == ["On pace", "Due within 6 months"]
     assert pills(page, juab["due"]) == ["On pace", "Due within 6 months"]
+    # the counts too, though no status was stored again: judged from the dates that day
+    kpi = dict(re.findall(r'data-testid="kpi-(\w+)"[^>]*>\s*<div class="stat">(\d+)<', page))
+    assert kpi == {"employees": "7", "behind": "2", "due_soon": "2", "lapsed": "2", "complete": "1", "holding": "0"}
 
 
 def test_roster_filters_and_search(staff, web_user):
