@@ -93,7 +93,7 @@ def roster():
         page = 1
     pages = max(1, -(-len(chosen) // PER_PAGE))
     page = min(page, pages)
-    rows, unit, _ = roster_rows(db.session, district, day, chosen[(page - 1) * PER_PAGE:page * PER_PAGE])
+    rows, unit = roster_rows(db.session, district, day, chosen[(page - 1) * PER_PAGE:page * PER_PAGE])
     args = {k: v for k, v in (("district", request.args.get("district")), ("status", status), ("stage", stage),
                               ("q", q), ("ends_from", ends[0] and ends[0].isoformat()),
                               ("ends_to", ends[1] and ends[1].isoformat())) if v}

@@ -1,12 +1,14 @@
 """The roster: every current employee's renewal, role cards and salary lane, read in
 bulk the way a salary run does (standing.many.standings_for: one query for the employees,
-one for their licenses, a few for their entries, then the engine in memory)."""
+one for their licenses, a few for their entries, then the engine in memory), each row kept
+until a write judges its employee again."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from datetime import date
+from threading import Lock
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, exists, extract, func, or_, select, true
@@ -15,7 +17,7 @@ from pathways import add_months
 
 from .. import engine
 from ..exports import csv_lines
-from ..models import District, Educator, Entry, StandingCard, StandingCycle, Void
+from ..models import District, Educator, Entry, StandingCard, StandingCycle, StandingEducator, Void
 from ..rulebooks.engine_view import engine_rulebook
 from ..rulebooks.service import newest_version
 from ..standing import lists
@@ -31,7 +33,29 @@ STAGE_LABEL = {"held": "Held", "permanent": "Permanent", "lapsed": "Lapsed"}
 class Roster(NamedTuple):
     rows: list[dict]
     unit: str
-    mcs_by_month: Counter  # (year, month) -> micro-credentials the employees earned by the day
+
+
+# Rows judged by the engine, kept in this process under the educator's projection token
+# (new whenever a write judges the educator again), the rulebook version, the district and
+# the day: a repeat visit judges only those that changed. The token is read before the
+# facts, so a write committed in between only makes the row miss next time.
+_ROWS: OrderedDict[tuple, dict] = OrderedDict()
+_ROWS_LOCK = Lock()
+ROWS_KEPT = 20_000
+
+
+def _kept_rows(keys: dict[int, tuple | None]) -> dict[int, dict]:
+    with _ROWS_LOCK:
+        return {i: _ROWS[k] for i, k in keys.items() if k is not None and k in _ROWS}
+
+
+def _keep_rows(rows: dict[tuple, dict]) -> None:
+    with _ROWS_LOCK:
+        for key, row in rows.items():
+            _ROWS[key] = row
+            _ROWS.move_to_end(key)
+        while len(_ROWS) > ROWS_KEPT:
+            _ROWS.popitem(last=False)
 
 
 def _renewal_pill(r: dict) -> tuple[str, str, str]:
@@ -70,25 +94,31 @@ def roster_rows(session, district: District, day: date, ids: list[int] | None = 
     else:
         employees = session.execute(stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)).all()
     unit = engine_rulebook(version).unit
-    standings = standings_for(session, version, day, [e[0] for e in employees], district=district.code)
-    rows, months = [], Counter()
-    for (educator_id, license_number, first, last), (_, s) in zip(employees, standings):
-        renewals = []
-        for progress in engine.current_cycles(s.renewal, day, key=engine.LICENSE):
-            view = renewal_view(progress, unit)
-            key, label, tone = _renewal_pill(view)
-            renewals.append({**view, "key": key, "pill": label, "pill_tone": tone})
-        cards = _cards(s)
-        months.update((v.entry.earned_on.year, v.entry.earned_on.month) for v in s.entries
-                      if v.entry.credential is not None)
-        keys = {r["key"] for r in renewals} | {"due_soon" for r in renewals if r["due_soon"]}
-        rows.append({
-            "id": educator_id, "name": f"{first} {last}", "sort_name": f"{last}, {first}",
+    tokens = dict(session.execute(select(StandingEducator.educator_id, StandingEducator.token)
+                                  .where(StandingEducator.educator_id.in_([e[0] for e in employees]))).all())
+    keys = {e[0]: (district.id, e[0], day, version.id, tokens[e[0]]) if e[0] in tokens else None for e in employees}
+    found = _kept_rows(keys)
+    missing = [e for e in employees if e[0] not in found]
+    judged = {}
+    for (educator_id, license_number, first, last), (_, s) in zip(
+            missing, standings_for(session, version, day, [e[0] for e in missing], district=district.code)):
+        found[educator_id] = judged[educator_id] = _row(s, day, unit, educator_id, license_number, first, last)
+    _keep_rows({keys[i]: row for i, row in judged.items() if keys[i] is not None})
+    return Roster([found[e[0]] for e in employees], unit)
+
+
+def _row(s: engine.Standing, day: date, unit: str, educator_id: int, license_number: str, first: str,
+         last: str) -> dict:
+    renewals = []
+    for progress in engine.current_cycles(s.renewal, day, key=engine.LICENSE):
+        view = renewal_view(progress, unit)
+        key, label, tone = _renewal_pill(view)
+        renewals.append({**view, "key": key, "pill": label, "pill_tone": tone})
+    cards = _cards(s)
+    keys = {r["key"] for r in renewals} | {"due_soon" for r in renewals if r["due_soon"]}
+    return {"id": educator_id, "name": f"{first} {last}", "sort_name": f"{last}, {first}",
             "license_number": license_number, "renewals": renewals, "cards": cards,
-            "lane": s.salary.lane if s.salary is not None else None,
-            "keys": keys, "stages": _stages(cards),
-        })
-    return Roster(rows, unit, months)
+            "lane": s.salary.lane if s.salary is not None else None, "keys": keys, "stages": _stages(cards)}
 
 
 # -- the roster's filters and counts, from the standing projection (standing.lists): what

@@ -133,6 +133,18 @@ def test_roster_lists_current_employees_with_status_pills_to_the_day(staff, web_
     assert kpi == {"employees": "7", "behind": "2", "due_soon": "2", "lapsed": "2", "complete": "1", "holding": "0"}
 
 
+def test_a_kept_roster_row_is_judged_again_after_a_write_and_a_rename(staff, ledger, web_user):
+    client = juab_hr(web_user)
+    pace = staff["pace"]
+    assert "50 of 100 hours" in row_of(client.get("/district").get_data(as_text=True), pace.id)
+    assert "50 of 100 hours" in row_of(client.get("/district").get_data(as_text=True), pace.id)  # as kept
+    ledger.record(pace, None, DAY - timedelta(days=10), title="Evening course", hours=10)
+    assert "60 of 100 hours" in row_of(client.get("/district").get_data(as_text=True), pace.id)
+    pace.last_name = "Renamed"
+    db.session.commit()
+    assert "Renamed" in row_of(client.get("/district").get_data(as_text=True), pace.id)
+
+
 def test_roster_filters_and_search(staff, web_user):
     client = juab_hr(web_user)
 
