@@ -71,7 +71,6 @@ def roster():
     # the projection chooses and counts (caught up with the calendar first); the engine
     # judges only the page shown
     catch_up(db.session, day, district.state_id)
-    chosen = [] if errors else employees(db.session, district, day, status, stage, q, ends)
     # the counts and the chart read every employee's rows: kept until a write in the state
     counts = kept(db.session, district.state_id, ("hr-counts", district.id, day), lambda: employee_counts(
         db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding")))
@@ -92,15 +91,24 @@ def roster():
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
-    pages = max(1, -(-len(chosen) // PER_PAGE))
+    if errors:
+        matched = 0
+    elif status or stage or q or ends != (None, None):
+        chosen = employees(db.session, district, day, status, stage, q, ends)
+        matched = len(chosen)
+    else:  # everyone: the kept count, and only the page's ids read
+        chosen, matched = None, counts[""]
+    pages = max(1, -(-matched // PER_PAGE))
     page = min(page, pages)
-    rows, unit = roster_rows(db.session, district, day, chosen[(page - 1) * PER_PAGE:page * PER_PAGE])
+    shown = [] if errors else chosen[(page - 1) * PER_PAGE:page * PER_PAGE] if chosen is not None else employees(
+        db.session, district, day, page=((page - 1) * PER_PAGE, PER_PAGE))
+    rows, unit = roster_rows(db.session, district, day, shown)
     args = {k: v for k, v in (("district", request.args.get("district")), ("status", status), ("stage", stage),
                               ("q", q), ("ends_from", ends[0] and ends[0].isoformat()),
                               ("ends_to", ends[1] and ends[1].isoformat())) if v}
     return render_template(
         "hr/roster.html", district=district, districts=district_choices(), rows=rows,
-        total=counts[""], matched=len(chosen), page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
+        total=counts[""], matched=matched, page=page, pages=pages, first=(page - 1) * PER_PAGE + 1, args=args,
         kpis=kpis, chart=chart, chart_total=sum(c[1] for c in chart), unit=unit, today=day, long_date=long_date,
         due_by=add_months(day, 6),
         status=status, stage=stage, q=q, renewal_filters=RENEWAL_FILTERS, stage_filters=STAGE_FILTERS,

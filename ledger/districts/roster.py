@@ -155,9 +155,10 @@ def filter_clause(session, district: District, day: date, key: str):
 
 
 def employees(session, district: District, day: date, status: str = "", stage: str = "", q: str = "",
-              ends: tuple[date | None, date | None] = (None, None)) -> list[int]:
+              ends: tuple[date | None, date | None] = (None, None), page: tuple[int, int] | None = None) -> list[int]:
     """The ids of the current employees the filters keep, in the roster's order: `ends`,
-    a current cycle in the state ending in that range (both days included)."""
+    a current cycle in the state ending in that range (both days included); `page`
+    (offset, limit): only those."""
     stmt = select(Educator.id).where(Educator.district_id == district.id)
     if ends[0] is not None or ends[1] is not None:
         C = StandingCycle
@@ -175,7 +176,10 @@ def employees(session, district: District, day: date, status: str = "", stage: s
         pattern = like(word.lower())
         stmt = stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in
                                 (Educator.first_name, Educator.last_name, Educator.license_number))))
-    return list(session.scalars(stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)))
+    stmt = stmt.order_by(Educator.last_name, Educator.first_name, Educator.id)
+    if page is not None:
+        stmt = stmt.offset(page[0]).limit(page[1])
+    return list(session.scalars(stmt))
 
 
 def employee_counts(session, district: District, day: date, keys) -> dict[str, int]:

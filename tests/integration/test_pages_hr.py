@@ -145,6 +145,24 @@ def test_a_kept_roster_row_is_judged_again_after_a_write_and_a_rename(staff, led
     assert "Renamed" in row_of(client.get("/district").get_data(as_text=True), pace.id)
 
 
+def test_roster_pages_everyone_and_a_filter_in_name_order(staff, web_user, monkeypatch):
+    from ledger.districts import pages
+    monkeypatch.setattr(pages, "PER_PAGE", 3)
+    client = juab_hr(web_user)
+    juab = sorted((v.last_name, v.id) for k, v in staff.items() if k not in ("nebo", "none", "moved"))
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/district?page={number}").get_data(as_text=True)
+        seen += row_ids(page)
+        assert f"page {number} of 3" in page
+    assert seen == [i for _, i in juab]                              # 7 employees: 3, 3, 1
+    assert row_ids(client.get("/district?page=9").get_data(as_text=True)) == [juab[-1][1]]  # the last page
+    on_pace = [i for name, i in juab if name in ("Duelater", "Duesoon", "Onpace")]
+    assert row_ids(client.get("/district?status=on_pace&page=1").get_data(as_text=True)) == on_pace
+    page = client.get("/district?status=behind").get_data(as_text=True)
+    assert "2 of 7 match" in page and "page 1 of" not in page
+
+
 def test_roster_filters_and_search(staff, web_user):
     client = juab_hr(web_user)
 
