@@ -73,18 +73,25 @@ DEMO_PAGES = [
 
 
 def state_pages(teacher: int) -> list[tuple[str, str, bool]]:
-    """(role, path, cold): cold, the overview's figures kept in the process are dropped
-    first, as any write in the state does (a new projection generation): what the first
-    visit after a write pays."""
+    """(role, path, cold): cold, the figures that page keeps in the process are dropped
+    first (the overview's; the roster's counts and chart), as any write in the state does
+    by starting a new generation: what the first visit after a write pays. A repeat visit
+    (not cold) finds the other page's figures dropped no more than a real one would: each
+    cold page drops only its own kind. (The roster's engine-judged rows are kept per
+    employee's token: a write judges one employee again, and a cold visit keeps the rows.)"""
     return [
         ("state_office", "/state", False),
         ("state_office", "/state", True),
         ("state_office", BEHIND_PACE, False),
         ("district_hr", "/district", False),
+        ("district_hr", "/district", True),
         ("district_hr", f"/educators/{teacher}", False),
         ("state_office", f"/educators/{teacher}", False),
         ("educator", "/me", False),
     ]
+
+
+KINDS = {"/state": ("overview",), "/district": ("hr-counts", "hr-chart")}  # what a cold visit drops
 
 
 def page_name(role: str, path: str, cold: bool) -> str:
@@ -185,10 +192,16 @@ def serve(url: str, teacher: int, conn) -> None:
     overview's figures are kept per process, by state id: two databases in one process
     would evict each other's). Answers page names from the pipe with seconds."""
     try:
-        from ledger.standing.summary import forget
+        from ledger.standing.summary import forget as drop
     except ImportError:  # code from before the projection: nothing kept
-        def forget():
+        def drop(*kinds):
             return None
+
+    def forget(*kinds):
+        try:
+            drop(*kinds)
+        except TypeError:  # code from before the kinds: everything kept is dropped
+            drop()
     app = app_for(url, tempfile.mkdtemp(prefix="bench_pages_"))
     clients = {role: signed_in(app, email, bigstate.PASSWORD) for role, email in bigstate.LOGINS.items()}
     pages = {"baseline": (app.test_client(), "/verify", False)}
@@ -198,7 +211,7 @@ def serve(url: str, teacher: int, conn) -> None:
     while (name := conn.recv()) is not None:
         c, path, cold = pages[name]
         if cold:
-            forget()
+            forget(*KINDS.get(path, ()))
         conn.send(timed_get(c, path))
 
 
