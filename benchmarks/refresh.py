@@ -10,9 +10,10 @@ forked child:
 
 1. publish: a new rulebook version loaded by `load_rulebook` and committed (the same rules
    with the newest general rate raised from 6.5 to 7, so units and some statuses move).
-   Without a Celery broker (as here) the commit judges the whole state again in the same
-   transaction (ledger/standing/tracking.py); with one, a state over
-   `STANDINGS_INLINE_LIMIT` educators is left to a worker, which runs step 2's work;
+   Outside a command, a state over `STANDINGS_INLINE_LIMIT` educators is left to a
+   Celery worker (or, with no broker, as here, a thread of the process, which this forked
+   child does not wait for): so this times the load and its commit only, and the state's
+   judging is step 2's work (ledger/standing/tracking.py);
 2. refresh: `flask ledger refresh-standings --state BM` (bigstate.REFRESH_COMMAND), the
    whole state judged again in batches, each committed: what that worker does;
 3. engine: `ledger.standing.report.state_renewal_report` over the state as of today
@@ -97,7 +98,7 @@ def run_step(base: str, size: int, url: str) -> dict | None:
               + "; load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         version, publish = standing.in_child(new_version, copy)
         print(f"  publish (rulebook version {version}: general rate {RAISED[0]} -> {RAISED[1]}; load_rulebook and "
-              f"its commit, which judges the state again without a broker): {publish:.2f} s")
+              f"its commit; the state's judging is left to a worker: step 2): {publish:.2f} s")
         refreshed = standing.in_child(bigstate.refresh, copy, True)
         engine = standing.in_child(standing.engine_phase, copy, date.today(), os.path.join(tmp.name, "ours.pickle"))
         print(f"  refresh ({' '.join(bigstate.REFRESH_COMMAND)}): {refreshed['seconds']:.2f} s; "
