@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..access.principals import ADMIN, Principal
 from ..errors import Invalid, LedgerError
-from ..models import Educator, License, State, Transcript, TranscriptRevocation, db
+from ..models import Educator, License, SeasonRun, State, Transcript, TranscriptRevocation, db
 from . import service as transcripts
 
 PRINT_ONE = "ledger.print_season_transcript"  # the Celery task's name
@@ -229,10 +229,11 @@ def manifest_rows(session, season: str, chosen: Iterable[tuple[tuple, dict]], on
 SEASON_PREFIX = ":expiring-before:"
 
 
-def season_command(state: str, key: str) -> str:
+def season_command(state: str, key: str, after: date | None = None) -> str:
     head = f"{state}{SEASON_PREFIX}"
     if key.startswith(head):
-        return f"flask ledger print-season --state {state} --expiring-before {key[len(head):]} --out season/"
+        lower = f" --expiring-after {after.isoformat()}" if after is not None else ""
+        return f"flask ledger print-season --state {state} --expiring-before {key[len(head):]}{lower} --out season/"
     return (f"flask ledger print-season --state {state} --season '{key}' "
             "--expiring-before YYYY-MM-DD --out season/")
 
@@ -247,9 +248,13 @@ def seasons(session, state: State) -> list[dict]:
         .group_by(Transcript.season)
         .order_by(func.max(Transcript.issued_at).desc())
     ).all()
+    # a season started from the pages may have a lower bound too: its latest run's
+    bounds = {season: after for season, after in session.execute(
+        select(SeasonRun.season, SeasonRun.expiring_after).where(SeasonRun.state_id == state.id)
+        .order_by(SeasonRun.id))}
     out = []
     for key, printed, first, last, n_revoked in rows:
-        remaining = None
+        remaining, after = None, bounds.get(key)
         head = f"{state.code}{SEASON_PREFIX}"
         if key.startswith(head):
             try:
@@ -257,8 +262,8 @@ def seasons(session, state: State) -> list[dict]:
             except ValueError:
                 before = None
             if before is not None:  # what a second run of the same command would print now
-                chosen = {row[0] for row in select_educators(session, state.code, before)}
+                chosen = {row[0] for row in select_educators(session, state.code, before, after)}
                 remaining = len(chosen - issued_ids(session, key))
         out.append({"key": key, "printed": printed, "first": first, "last": last, "revoked": n_revoked,
-                    "remaining": remaining, "command": season_command(state.code, key)})
+                    "remaining": remaining, "command": season_command(state.code, key, after)})
     return out

@@ -109,6 +109,10 @@ def test_the_lower_bound_narrows_the_season(office, season, session):
     run = the_run(session)
     assert (run.total, run.expiring_after) == (1, date(2025, 1, 1))
     assert [int(r["educator_id"]) for r in manifest(office, run.id)] == [season["day_before"]]
+    # the overview counts what is left of this season within its bounds, and resumes it so
+    page = office.get("/state").get_data(as_text=True)
+    assert "--expiring-before 2025-07-01 --expiring-after 2025-01-01 --out season/" in page
+    assert "all printed" in page and "to print</span>" not in page
 
 
 def test_the_page_and_the_command_line_print_one_season_between_them(office, runner, season, session, tmp_path):
