@@ -14,7 +14,7 @@ from .access import cli as access_cli
 from .audits import cli as audits_cli
 from .catalog import service as catalog_service
 from .clikit import cli_principal, fail
-from .errors import LedgerError
+from .errors import Conflict, LedgerError
 from .integrity import cli as integrity_cli
 from .licenses import cli as licenses_cli
 from .models import db
@@ -307,11 +307,24 @@ def print_season(state, expiring_before, expiring_after, out_dir, as_of, season_
     before = expiring_before.date()
     day = as_of.date() if as_of else clock.today()
     key = season_name or season.season_key(state, before)
+    after = expiring_after.date() if expiring_after else None
     try:
-        selection = season.select_educators(db.session, state, before,
-                                            expiring_after.date() if expiring_after else None)
+        selection = season.select_educators(db.session, state, before, after)
     except LedgerError as exc:
         fail(exc)
+    # a season the pages are printing that shares a day with this one, under another key,
+    # would print its educators twice; under the same key this run resumes it
+    from .models import State
+    from .seasons.service import describe, overlapping
+    state_id = db.session.scalar(db.select(State.id).where(State.code == state))
+    busy = overlapping(db.session, state_id, after, before, key)
+    if busy is not None:
+        fail(Conflict(f"season run {busy.id} ({describe(busy.expiring_after, busy.expiring_before)}) is still "
+                      f"printing from the pages and overlaps {describe(after, before)}: its educators would be "
+                      f"printed twice; wait for it to finish, or print it with --expiring-before "
+                      f"{busy.expiring_before.isoformat()}"
+                      + (f" --expiring-after {busy.expiring_after.isoformat()}" if busy.expiring_after else ""),
+                      {"expiring_before": [f"overlaps season run {busy.id}, still printing"]}))
     done = season.issued_ids(db.session, key)
     jobs = [(s[0], state, day.isoformat(), key, cli_principal().actor) for s in selection if s[0] not in done]
     db.session.remove()

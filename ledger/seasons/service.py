@@ -39,6 +39,16 @@ def overlaps(a: SeasonRun | tuple, after: date | None, before: date) -> bool:
     return (a_after is None or a_after < before) and (after is None or after < a_before)
 
 
+def overlapping(session, state_id: int, after: date | None, before: date, key: str | None = None) -> SeasonRun | None:
+    """A run of the state still printing whose range shares a day with [after, before),
+    other than one under `key` (the same season: printing it again is resuming it)."""
+    for run in session.scalars(select(SeasonRun).where(SeasonRun.state_id == state_id,
+                                                       SeasonRun.status == "running").order_by(SeasonRun.id)):
+        if overlaps(run, after, before) and run.season != key:
+            return run
+    return None
+
+
 def describe(after: date | None, before: date) -> str:
     return (f"cycles ending from {after.isoformat()} to before {before.isoformat()}" if after
             else f"cycles ending before {before.isoformat()}")
@@ -58,15 +68,14 @@ def start(session, principal: Principal, state: State, before: date, after: date
                       {"expiring_after": [f"must be before {before.isoformat()} (expiring before)"]})
     transcripts.check_public_url()
     lock_for_write(session, State, state.id)  # two offices starting at once: one at a time
-    for run in session.scalars(select(SeasonRun).where(SeasonRun.state_id == state.id,
-                                                       SeasonRun.status == "running")):
-        if overlaps(run, after, before):
-            raise Conflict(f"season run {run.id} ({describe(run.expiring_after, run.expiring_before)}) is still "
-                           f"printing and overlaps {describe(after, before)}: wait for it to finish, or "
-                           "choose a range that does not overlap",
-                           {"expiring_before": [f"overlaps season run {run.id} "
-                                                f"({describe(run.expiring_after, run.expiring_before)}), still "
-                                                "printing: wait for it to finish"]})
+    run = overlapping(session, state.id, after, before)
+    if run is not None:
+        raise Conflict(f"season run {run.id} ({describe(run.expiring_after, run.expiring_before)}) is still "
+                       f"printing and overlaps {describe(after, before)}: wait for it to finish, or "
+                       "choose a range that does not overlap",
+                       {"expiring_before": [f"overlaps season run {run.id} "
+                                            f"({describe(run.expiring_after, run.expiring_before)}), still "
+                                            "printing: wait for it to finish"]})
     selection = seasons.select_educators(session, state.code, before, after)
     if not selection:
         raise Invalid(f"no {state.code} educator has a cycle to print among {describe(after, before)} "

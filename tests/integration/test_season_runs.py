@@ -238,6 +238,21 @@ def test_a_second_start_overlapping_a_season_still_printing_is_refused(office, s
     assert again.status_code == 302 and the_run(session).printed == 2
 
 
+def test_the_command_line_refuses_a_season_overlapping_one_the_pages_are_printing(office, runner, season, session,
+                                                                                    tmp_path):
+    first = _running(session)  # TN cycles ending before 1 July 2025, still printing
+    wider = runner.invoke(args=["ledger", "print-season", "--state", "TN", "--expiring-before", "2025-08-01",
+                                "--out", str(tmp_path / "wider"), "--as-of", "2025-06-01"])
+    assert wider.exit_code == 1 and f"season run {first} (cycles ending before 2025-07-01) is still printing" \
+        in wider.output and "--expiring-before 2025-07-01" in wider.output, wider.output
+    assert not (tmp_path / "wider").exists()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Transcript)) == 0
+    # the same season from the command line resumes it: printed once, under its key
+    assert run_season(runner, tmp_path / "same").exit_code == 0
+    printed = session.scalars(sa.select(Transcript.season)).all()
+    assert printed and set(printed) == {"TN:expiring-before:2025-07-01"}
+
+
 @pytest.mark.parametrize("a, b, shared", [
     ((None, date(2025, 7, 1)), (None, date(2024, 1, 1)), True),
     ((date(2025, 1, 1), date(2025, 7, 1)), (date(2025, 7, 1), date(2026, 1, 1)), False),  # before excluded
