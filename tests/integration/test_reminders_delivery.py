@@ -49,3 +49,26 @@ def test_a_notice_is_tried_until_its_last_allowed_failure_and_pages_go_past_the_
         NoticeDelivery, NoticeDelivery.notice_id == Notice.id).where(NoticeDelivery.outcome == "failed")
         .group_by(Notice.to_address)).all()
     assert sorted(failures) == [(a, delivery.MAX_ATTEMPTS) for a in (addresses[0], addresses[2], addresses[4])]
+
+
+def test_bulk_written_notices_are_stored_as_given(ledger, session):
+    """insert_many (one JSON document on PostgreSQL) stores each value as given: names
+    with quotes, backslashes, newlines and non-ASCII letters, nested payloads, NULLs,
+    dates and timestamps to the microsecond; a row breaking a unique key is skipped."""
+    from datetime import datetime, timezone
+
+    from ledger.reminders import bulk
+
+    e = ledger.educator("TN", email="ada@example.org")
+    at = datetime(2026, 12, 7, 4, 5, 6, 789012, tzinfo=timezone.utc)
+    name = 'Zoë "Z" O\'Brien \\ <b>\n\u00e9\u4e2d'
+    rows = [{"educator_id": e.id, "user_id": None, "kind": "cycle_ending", "cycle": f"c{i}", "threshold": 30,
+             "as_of": date(2025, 5, 31), "to_address": None if i else "ada@example.org", "subject": name,
+             "summary": "Earn 4.5 PDP by 30 June 2025.", "created_at": at,
+             "payload": {"name": name, "left": ["4.5", None, {"deep": True}], "n": i}} for i in range(3)]
+    ids = bulk.insert_many(db.session, Notice.__table__, rows, skip_conflicts=True)
+    assert len(ids) == 3
+    assert bulk.insert_many(db.session, Notice.__table__, rows[:1], skip_conflicts=True) == []
+    stored = db.session.execute(sa.select(Notice.__table__).where(Notice.id.in_(ids)).order_by(Notice.id)).all()
+    for row, given in zip(stored, rows, strict=True):
+        assert {k: v for k, v in row._mapping.items() if k != "id"} == given
