@@ -128,10 +128,14 @@ def _stored(connection, table: Table, ids: Iterable[int]) -> Iterator:
         yield connection.execute(select(table).where(where).order_by(table.c.id))
 
 
-def stored_rows(connection, table: Table, ids: Iterable[int]) -> Iterator[Mapping]:
-    """The rows with these ids, as stored, in id order (ids that are not there are not)."""
+def stored_digests(connection, name: str, table: Table, ids: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(id, row_digest) of the rows with these ids, as stored, in id order: what a link
+    records (append) and what verify-ledger recomputes, read and digested the same way."""
     for result in _stored(connection, table, ids):
-        yield from (r._mapping for r in result)
+        names = tuple(result.keys())
+        at = names.index("id")
+        for values in result.all():
+            yield values[at], values_digest(name, names, values)
 
 
 def track(session, table: str, ids: Iterable[int]) -> None:
@@ -152,15 +156,11 @@ def append(connection, tables: Mapping[str, Table], pending: Mapping[str, Iterab
     seq, previous = head(connection)
     first, links = seq, []
     for name, table in tables.items():
-        for result in _stored(connection, table, pending.get(name, ())):
-            names = tuple(result.keys())
-            at = names.index("id")
-            for values in result.all():
-                seq += 1
-                digest = values_digest(name, names, values)
-                previous = link_hash(previous, seq, name, values[at], digest)
-                links.append((seq, name, values[at], digest, previous))
-            if len(links) >= BATCH:
+        for record_id, digest in stored_digests(connection, name, table, pending.get(name, ())):
+            seq += 1
+            previous = link_hash(previous, seq, name, record_id, digest)
+            links.append((seq, name, record_id, digest, previous))
+            if len(links) == BATCH:
                 _insert_links(connection, links)
                 links = []
     if links:
