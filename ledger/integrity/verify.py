@@ -17,7 +17,7 @@ from sqlalchemy import exists, func, not_, select
 
 from ..entries.service import activity_key
 from ..models import ActivityKey, ChainLink, Entry, Holding, Void
-from .chain import BATCH, GENESIS, chained_tables, link_hash, row_digest, stored_rows
+from .chain import BATCH, GENESIS, chained_tables, link_hash, stored_digests
 
 MAX_REPORTED = 50
 
@@ -71,9 +71,8 @@ def _walk(connection, tables, report: Report, anchor) -> dict[str, int]:
         wanted = defaultdict(list)
         for link in links:
             wanted[link.record_type].append(link.record_id)
-        digests = {(name, row["id"]): row_digest(name, row)
-                   for name, ids in wanted.items() if name in tables
-                   for row in stored_rows(connection, tables[name], ids)}
+        digests = {(name, id_): digest for name, ids in wanted.items() if name in tables
+                   for id_, digest in stored_digests(connection, name, tables[name], ids)}
         for link in links:
             where = f"link {link.seq} ({link.record_type} {link.record_id})"
             if link.seq != expected_seq:

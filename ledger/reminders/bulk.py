@@ -1,18 +1,24 @@
 """Many rows of one table in one INSERT, their ids returned and named to the hash chain (the
 rows are written without the ORM: `chain.track`, as imports do for entries).
 
-PostgreSQL: one short statement over arrays (`INSERT ... SELECT FROM unnest(...)`), one
-array per column, so the driver neither parses nor binds a statement with a placeholder
-per value (a 1,000-row multi-VALUES INSERT spent most of its time there). SQLite: a
-multi-row INSERT ... RETURNING. `skip_conflicts`: a row that breaks a unique key (a run
-beside this one recorded it) is skipped, not an error."""
+PostgreSQL: one short statement over one JSON document, the batch's rows
+(`INSERT ... SELECT FROM json_populate_recordset(NULL::table, ...)`): Python's encoder
+and the server's parser, both in C, carry the values, and the server gives each the
+column's type. (A 1,000-row multi-VALUES INSERT spent most of its time binding a
+placeholder per value; one array per column, most of it in the driver quoting and
+escaping each string of the arrays.) A JSON column's value is nested as it is and stored
+as json.dumps writes it. SQLite: a multi-row INSERT ... RETURNING. `skip_conflicts`: a
+row that breaks a unique key (a run beside this one recorded it) is skipped, not an
+error."""
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
 
 from ..integrity import chain
 
@@ -21,9 +27,8 @@ def insert_many(session, table, rows: list[dict], *, skip_conflicts: bool = Fals
     """Insert `rows` (dicts with the same keys) into `table`; the ids of those inserted."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
-        ids = _unnest(session, table, rows, skip_conflicts, dialect)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _recordset(session, table, rows, skip_conflicts)
     else:
         stmt = sqlite.insert(table)
         if skip_conflicts:
@@ -33,16 +38,28 @@ def insert_many(session, table, rows: list[dict], *, skip_conflicts: bool = Fals
     return list(ids)
 
 
-def _unnest(session, table, rows: list[dict], skip_conflicts: bool, dialect: postgresql.dialect) -> list[int]:
+def _spelled(column) -> bool:
+    """Whether the column's values go into the JSON as their ISO or decimal text (the
+    server reads them back exactly: dates, timestamps with their zone, decimals)."""
+    kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator's stored type
+    try:
+        return kind.python_type in (date, datetime, Decimal)
+    except NotImplementedError:
+        return False
+
+
+def _recordset(session, table, rows: list[dict], skip_conflicts: bool) -> list[int]:
     names = list(rows[0])
-    arrays, params = [], {}
-    for i, name in enumerate(names):
-        column = table.c[name]
-        values = [row[name] for row in rows]
-        if isinstance(column.type, JSON):
-            values = [None if v is None else json.dumps(v) for v in values]
-        params[f"p{i}"] = values
-        arrays.append(f"CAST(:p{i} AS {column.type.compile(dialect=dialect)}[])")
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({', '.join(arrays)})"
+    spelled = [name for name in names if _spelled(table.c[name])]
+    if spelled:
+        rows = [{**row, **{name: None if row[name] is None else _text(row[name]) for name in spelled}}
+                for row in rows]
+    columns = ", ".join(names)
+    sql = (f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
+           f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
            f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} RETURNING id")
-    return session.execute(text(sql), params).scalars().all()
+    return session.execute(text(sql), {"rows": json.dumps(rows)}).scalars().all()
+
+
+def _text(value) -> str:
+    return str(value) if isinstance(value, Decimal) else value.isoformat()

@@ -97,6 +97,45 @@ def test_every_kind_of_history_write_is_linked_and_the_ledger_holds(ledger, clie
     assert_holds(runner, "--anchor", head)  # and still holds after more is written
 
 
+def test_every_link_has_the_digest_the_chain_wrote_before_its_fast_paths(ledger, client, runner, session):
+    """Links written now (rows read back in batches, the fast canonical forms, COPY on
+    PostgreSQL) hold byte for byte the digest and hash the chain wrote before those
+    (tests/chain_reference.py), over the rows as verify-ledger reads them: old ledgers
+    verify, and new links are what the old code would have written."""
+    from ledger.integrity.chain import chained_tables
+    from ledger.models import db
+    from tests import chain_reference as before
+
+    e, _ = a_busy_ledger(ledger, client)
+    ledger.educator("UT", email="ada@example.org")
+    assert runner.invoke(args=["ledger", "send-reminders", "--as-of", "2025-01-01"]).exit_code == 0
+    db.session.commit()
+    written = {row.record_type for row in db.session.execute(sa.text("SELECT DISTINCT record_type FROM chain_links"))}
+    assert {"entries", "voids", "licenses", "transcripts", "salary_run_rows", "notices", "notice_deliveries"} <= written
+    previous = "0" * 64  # the chain's genesis
+    tables = chained_tables()
+    for link in db.session.execute(sa.text("SELECT * FROM chain_links ORDER BY seq")).all():
+        table = tables[link.record_type]
+        row = db.session.execute(sa.select(table).where(table.c.id.in_([link.record_id]))).one()._mapping
+        assert link.digest == before.row_digest(link.record_type, row), (link.record_type, link.record_id)
+        previous = before.link_hash(previous, link.seq, link.record_type, link.record_id, link.digest)
+        assert link.hash == previous, link.seq
+    assert_holds(runner)
+
+
+def test_a_row_linked_twice_is_refused_as_a_failed_statement(ledger, session):
+    """The chain holds one link per row (COPY on PostgreSQL too): linking a linked row
+    again fails as SQLAlchemy reports a failed statement, so callers' handlers see it."""
+    from ledger.integrity.chain import append, chained_tables
+    from ledger.models import db
+
+    entry = ledger.record(ledger.educator("UT"), title="Institute", hours=3)
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.session.begin_nested():
+            append(db.session.connection(), chained_tables(), {"entries": [entry.id]})
+            append(db.session.connection(), chained_tables(), {"entries": [entry.id]})
+
+
 def test_a_large_import_written_with_copy_is_linked(ledger, client, runner, session):
     from ledger.models import db
 
