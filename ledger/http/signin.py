@@ -91,7 +91,7 @@ NAV = {
                    ("submission_pages.queue", "Submissions"), ("audit_pages.audits", "Audits"),
                    ("rulebook_pages.rulebooks", "Rulebooks"),
                    ("catalog_pages.catalog", "Catalog"), ("transcript_pages.issued", "Transcripts"),
-                   ("reminder_pages.sent", "Reminders")],
+                   ("season_pages.seasons", "Seasons"), ("reminder_pages.sent", "Reminders")],
 }
 NAV[ADMIN] = NAV[STATE_OFFICE] + [("district_pages.roster", "Districts"), ("access_pages.users", "Users"),
                                   ("access_pages.api_tokens", "Tokens")]

@@ -360,6 +360,13 @@ def test_sending_failures_again_needs_the_csrf_token(office, season, session, mo
     assert the_run(session).failed == 2
 
 
+def test_the_state_offices_menu_leads_to_the_seasons(office):
+    page = office.get("/state").get_data(as_text=True)
+    assert '<a href="/state/seasons" >Seasons</a>' in " ".join(page.split())
+    page = office.get("/state/seasons").get_data(as_text=True)
+    assert '<a href="/state/seasons" aria-current="page">Seasons</a>' in " ".join(page.split())
+
+
 def test_an_unknown_run_is_a_404(office):
     assert office.get("/state/seasons/99999").status_code == 404
     assert office.get("/state/seasons/99999999999999").status_code == 404
