@@ -141,11 +141,8 @@ class Verifier:
                 out.detail = (f"no key is registered for the issuer {issuer} (its proof agrees with the key it "
                               "names, which vouches for nothing by itself)")
                 return
-            for key_row, jwk in registered:
-                try:
-                    proofs.check_signed(signed, jwk)
-                except proofs.ProofError:
-                    continue
+            key_row = _first_key(registered, lambda jwk: proofs.check_signed(signed, jwk))
+            if key_row is not None:
                 out.verification, out.key_id = VERIFIED, key_row
                 out.detail = f"eddsa-rdfc-2022 proof checked with the registered key {key_row} of {issuer}"
                 return
@@ -243,11 +240,8 @@ class Verifier:
             out.verification = UNVERIFIABLE
             out.detail = f"{what}: no key is registered for the issuer {issuer}"
             return
-        for key_row, jwk in registered:
-            try:
-                proofs.verify_jws(token, jwk)
-            except proofs.ProofError:
-                continue
+        key_row = _first_key(registered, lambda jwk: proofs.verify_jws(token, jwk))
+        if key_row is not None:
             out.verification, out.key_id = VERIFIED, key_row
             out.detail = f"{what} ({header.get('alg')}) checked with the registered key {key_row} of {issuer}"
             return
@@ -328,6 +322,18 @@ def _issuer_id(issuer) -> str | None:
         return issuer
     if isinstance(issuer, dict) and isinstance(issuer.get("id"), str):
         return issuer["id"]
+    return None
+
+
+def _first_key(registered, check):
+    """The first registered key (its row id) whose JWK `check` accepts (a ProofError is a
+    refusal); None when none does."""
+    for key_row, jwk in registered:
+        try:
+            check(jwk)
+        except proofs.ProofError:
+            continue
+        return key_row
     return None
 
 
