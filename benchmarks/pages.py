@@ -91,7 +91,7 @@ def state_pages(teacher: int) -> list[tuple[str, str, bool]]:
     ]
 
 
-KINDS = {"/state": ("overview",), "/district": ("hr-counts", "hr-chart")}  # what a cold visit drops
+KINDS = {"/state": ("overview",), "/district": ("hr",)}  # what a cold visit drops
 
 
 def page_name(role: str, path: str, cold: bool) -> str:

@@ -71,9 +71,10 @@ def roster():
     # the projection chooses and counts (caught up with the calendar first); the engine
     # judges only the page shown
     catch_up(db.session, day, district.state_id)
-    # the counts and the chart read every employee's rows: kept until a write in the state
-    counts = kept(db.session, district.state_id, ("hr-counts", district.id, day), lambda: employee_counts(
-        db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding")))
+    # the counts and the chart read every employee's rows and entries: kept until a write in the state
+    counts, chart = kept(db.session, district.state_id, ("hr", district.id, day), lambda: (
+        employee_counts(db.session, district, day, ("", "behind", "due_soon", "lapsed", "complete", "holding")),
+        monthly_mcs(mcs_by_month(db.session, district, day), day)))
     base = {"district": request.args["district"]} if request.args.get("district") else {}
     kpis = [
         (key, label, counts[key], tone, url_for("district_pages.roster", **base, **({"status": key} if key else {})),
@@ -85,8 +86,6 @@ def roster():
     kpis.append(("holding", "Holding a role card", counts["holding"], "good",
                  url_for("district_pages.roster", **base, stage="holding"),
                  stage == "holding" and not status and not q))
-    chart = kept(db.session, district.state_id, ("hr-chart", district.id, day),
-                 lambda: monthly_mcs(mcs_by_month(db.session, district, day), day))
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:

@@ -5,10 +5,9 @@ until a write judges its employee again."""
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from threading import Lock
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, exists, extract, func, or_, select, true
@@ -23,6 +22,7 @@ from ..rulebooks.service import newest_version
 from ..standing import lists
 from ..standing.labels import renewal_view
 from ..standing.many import standings_for
+from ..standing.summary import Kept
 from ..text import like
 
 STAGE_OF = {"in_progress": "in_progress", "active": "held", "permanent": "permanent", "lapsed": "lapsed"}
@@ -39,23 +39,7 @@ class Roster(NamedTuple):
 # (new whenever a write judges the educator again), the rulebook version, the district and
 # the day: a repeat visit judges only those that changed. The token is read before the
 # facts, so a write committed in between only makes the row miss next time.
-_ROWS: OrderedDict[tuple, dict] = OrderedDict()
-_ROWS_LOCK = Lock()
-ROWS_KEPT = 5_000  # at most about 4 KB a row (traced at 100k): under 20 MB, 50 pages of 100
-
-
-def _kept_rows(keys: dict[int, tuple | None]) -> dict[int, dict]:
-    with _ROWS_LOCK:
-        return {i: _ROWS[k] for i, k in keys.items() if k is not None and k in _ROWS}
-
-
-def _keep_rows(rows: dict[tuple, dict]) -> None:
-    with _ROWS_LOCK:
-        for key, row in rows.items():
-            _ROWS[key] = row
-            _ROWS.move_to_end(key)
-        while len(_ROWS) > ROWS_KEPT:
-            _ROWS.popitem(last=False)
+_ROWS = Kept(5_000)  # at most about 4 KB a row (traced at 100k): under 20 MB, 50 pages of 100
 
 
 def _renewal_pill(r: dict) -> tuple[str, str, str]:
@@ -97,13 +81,13 @@ def roster_rows(session, district: District, day: date, ids: list[int] | None = 
     tokens = dict(session.execute(select(StandingEducator.educator_id, StandingEducator.token)
                                   .where(StandingEducator.educator_id.in_([e[0] for e in employees]))).all())
     keys = {e[0]: (district.id, e[0], day, version.id, tokens[e[0]]) if e[0] in tokens else None for e in employees}
-    found = _kept_rows(keys)
+    found = {i: row for i, k in keys.items() if k is not None and (row := _ROWS.get(k)) is not None}
     missing = [e for e in employees if e[0] not in found]
     judged = {}
     for (educator_id, license_number, first, last), (_, s) in zip(
             missing, standings_for(session, version, day, [e[0] for e in missing], district=district.code)):
         found[educator_id] = judged[educator_id] = _row(s, day, unit, educator_id, license_number, first, last)
-    _keep_rows({keys[i]: row for i, row in judged.items() if keys[i] is not None})
+    _ROWS.put((keys[i], row) for i, row in judged.items() if keys[i] is not None)
     return Roster([found[e[0]] for e in employees], unit)
 
 

@@ -1,21 +1,45 @@
 """Figures computed from the projection once per state, day and projection generation (a
 write in the state makes a new one) and kept in this process until then: the state
-office's overview and HR's chart of micro-credentials by month cost one small query each
-on a repeat visit, however large the state."""
+office's overview and HR's roster figures cost one small query each on a repeat visit,
+however large the state."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from threading import Lock
 
 from ..models import State
 from . import counts, issuers, lists, projection
 
-_KEPT: OrderedDict[Hashable, tuple[str, object]] = OrderedDict()
-_LOCK = Lock()
-SIZE = 256
+
+class Kept:
+    """A bounded map kept in this process, safe across threads: the least recently used
+    entry goes first."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, items: Iterable[tuple[Hashable, object]]) -> None:
+        with self._lock:
+            for key, value in items:
+                self._items[key] = value
+                self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def drop(self, keep: Callable[[Hashable], bool] = lambda key: False) -> None:
+        with self._lock:
+            for key in [k for k in self._items if not keep(k)]:
+                del self._items[key]
+
+
+_KEPT = Kept(256)  # key -> (generation, value)
 
 
 def kept(session, state_id: int, key: Hashable, compute: Callable[[], object]):
@@ -24,16 +48,11 @@ def kept(session, state_id: int, key: Hashable, compute: Callable[[], object]):
     generation = projection.generation(session, state_id)
     if not generation:  # nothing projected in the state yet: nothing to key on
         return compute()
-    with _LOCK:
-        found = _KEPT.get(key)
+    found = _KEPT.get(key)
     if found is not None and found[0] == generation:
         return found[1]
     value = compute()
-    with _LOCK:
-        _KEPT[key] = (generation, value)
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > SIZE:
-            _KEPT.popitem(last=False)
+    _KEPT.put([(key, (generation, value))])
     return value
 
 
@@ -48,8 +67,6 @@ def overview(session, state: State, day: date) -> dict:
 
 
 def forget(*kinds: str) -> None:
-    """Drop the kept figures of these kinds ("overview", "hr-counts", "hr-chart"), or every
-    one (tests that rebuild a database under the same ids; a benchmark's "after a write")."""
-    with _LOCK:
-        for key in [k for k in _KEPT if not kinds or k[0] in kinds]:
-            del _KEPT[key]
+    """Drop the kept figures of these kinds ("overview", "hr"), or every one (tests that
+    rebuild a database under the same ids; a benchmark's "after a write")."""
+    _KEPT.drop(lambda key: bool(kinds) and key[0] not in kinds)
