@@ -1,6 +1,8 @@
 """Reminders (CONTRACT.md section 8): each notice is recorded before it is sent, once per
 (recipient, kind, cycle, threshold), and what became of it is a delivery row of its own,
-so both stay append-only: a notice without a final delivery is sent on the next run."""
+so both stay append-only: a notice without a final delivery is sent on the next run. With
+no mail server, the job records its notices for the log (`channel`): nothing is sent, so
+there is no delivery to record, and what became of the notice is known as it is recorded."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from .base import Timestamp, db, utcnow
 # `failed` (the server refused or could not be reached: tried again on the next run).
 OUTCOMES = ("sent", "logged", "no_address", "failed")
 FINAL = ("sent", "logged", "no_address")
+LOG = "log"  # Notice.channel of a notice recorded with no mail server
 
 
 class Notice(db.Model):
@@ -27,6 +30,8 @@ class Notice(db.Model):
               postgresql_where=text("educator_id IS NOT NULL"), sqlite_where=text("educator_id IS NOT NULL")),
         Index("uq_notices_user_once", "user_id", "kind", "cycle", "threshold", unique=True,
               postgresql_where=text("user_id IS NOT NULL"), sqlite_where=text("user_id IS NOT NULL")),
+        Index("ix_notices_by_mail", "id", postgresql_where=text("channel IS NULL"),
+              sqlite_where=text("channel IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     educator_id: Mapped[int | None] = mapped_column(ForeignKey("educators.id"))
@@ -40,6 +45,9 @@ class Notice(db.Model):
     summary: Mapped[str] = mapped_column(String(1000))   # the one sentence: what is left, by when
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # what the mail's templates render
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    # None: for the mail (each attempt a NoticeDelivery); LOG: recorded with no mail server,
+    # written to the log once its batch committed, never mailed, no delivery row
+    channel: Mapped[str | None] = mapped_column(String(10))
 
 
 class NoticeDelivery(db.Model):

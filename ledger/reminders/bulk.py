@@ -23,19 +23,22 @@ from sqlalchemy.dialects import sqlite
 from ..integrity import chain
 
 
-def insert_many(session, table, rows: list[dict], *, skip_conflicts: bool = False) -> list[int]:
-    """Insert `rows` (dicts with the same keys) into `table`; the ids of those inserted."""
+def insert_many(session, table, rows: list[dict], *, skip_conflicts: bool = False,
+                returning: tuple[str, ...] = ()) -> list:
+    """Insert `rows` (dicts with the same keys) into `table`: the rows inserted, each its
+    `id` and the `returning` columns."""
     if not rows:
         return []
+    names = ("id", *returning)
     if session.get_bind().dialect.name == "postgresql":
-        ids = _recordset(session, table, rows, skip_conflicts)
+        inserted = _recordset(session, table, rows, skip_conflicts, names)
     else:
         stmt = sqlite.insert(table)
         if skip_conflicts:
             stmt = stmt.on_conflict_do_nothing()
-        ids = session.execute(stmt.returning(table.c.id), rows).scalars().all()
-    chain.track(session, table.name, ids)
-    return list(ids)
+        inserted = session.execute(stmt.returning(*(table.c[n] for n in names)), rows).all()
+    chain.track(session, table.name, [row.id for row in inserted])
+    return inserted
 
 
 def _spelled(column) -> bool:
@@ -48,7 +51,7 @@ def _spelled(column) -> bool:
         return False
 
 
-def _recordset(session, table, rows: list[dict], skip_conflicts: bool) -> list[int]:
+def _recordset(session, table, rows: list[dict], skip_conflicts: bool, returning: tuple[str, ...]) -> list:
     names = list(rows[0])
     spelled = [name for name in names if _spelled(table.c[name])]
     if spelled:
@@ -57,8 +60,8 @@ def _recordset(session, table, rows: list[dict], skip_conflicts: bool) -> list[i
     columns = ", ".join(names)
     sql = (f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
            f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
-           f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} RETURNING id")
-    return session.execute(text(sql), {"rows": json.dumps(rows)}).scalars().all()
+           f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} RETURNING {', '.join(returning)}")
+    return session.execute(text(sql), {"rows": json.dumps(rows)}).all()
 
 
 def _text(value) -> str:

@@ -31,9 +31,9 @@ def send_reminders(as_of, batch):
         total = service.count_candidates(db.session, day)
         with click.progressbar(length=total, label="notices due", file=sys.stderr, show_pos=True) as bar:
             service.record_due(db.session, day, checkpoint=db.session.commit, batch=batch, progress=bar.update,
-                               summary=summary, caught_up=True)
-        service.record_digests(db.session, day, AtRisk.on(db.session, day), summary)
-        db.session.commit()
+                               summary=summary, caught_up=True, channel=sender.channel)
+        service.record_digests(db.session, day, AtRisk.on(db.session, day), summary, sender.channel,
+                               db.session.commit)
         waiting = service.waiting(db.session)
         with click.progressbar(length=waiting, label="delivering", file=sys.stderr, show_pos=True) as bar:
             service.deliver(db.session, sender, checkpoint=db.session.commit, progress=bar.update, summary=summary)

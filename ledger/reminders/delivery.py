@@ -1,7 +1,7 @@
 """Sending a recorded notice: its mail rendered from templates (plain text and HTML), over
 SMTP with Flask-Mailman, or, with no MAIL_SERVER configured, written to the log instead
-(the notice is still recorded, and counts as delivered: configuring a server later does
-not send old notices)."""
+(the notice is still recorded, for the log: configuring a server later does not send old
+notices)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import and_, exists, func, select
 
 from ..models import Notice, NoticeDelivery
-from ..models.notices import FINAL
+from ..models.notices import FINAL, LOG
 from ..transcripts.service import public_url
 from .rules import KINDS
 from .settings import settings_token
@@ -50,11 +50,22 @@ def render(notice: Notice) -> tuple[str, str]:
     return (render_template("mail/notice.txt", **context), render_template("mail/notice.html", **context))
 
 
+def log_notice(notice) -> str:
+    """Write a notice that is not mailed to the log: what became of it."""
+    if not notice.to_address:
+        return "no_address"
+    log.info("notice %s (%s) for %s not sent, no MAIL_SERVER: %s", notice.id, notice.kind, notice.to_address,
+             notice.summary)
+    return "logged"
+
+
 class Sender:
     """Delivers one notice: (outcome, detail). `commit_each`: record each outcome at once
-    (mail has left the machine)."""
+    (mail has left the machine). `channel`: what the job records its notices for (None:
+    the mail, delivered by this sender; LOG: the log, as they are recorded)."""
 
     commit_each = False
+    channel: str | None = None
 
     def __call__(self, notice: Notice) -> tuple[str, str | None]:
         if not notice.to_address:
@@ -69,12 +80,13 @@ class Sender:
 
 
 class LogSender(Sender):
-    """No MAIL_SERVER: recorded and logged, not sent."""
+    """No MAIL_SERVER: the job records its notices for the log; a notice recorded for the
+    mail (a decision's, while a server was configured) is logged too, not sent."""
+
+    channel = LOG
 
     def deliver(self, notice):
-        log.info("notice %s (%s) for %s not sent, no MAIL_SERVER: %s", notice.id, notice.kind, notice.to_address,
-                 notice.summary)
-        return "logged", None
+        return log_notice(notice), None
 
 
 class SmtpSender(Sender):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from ..access.principals import ADMIN, DISTRICT_HR, STATE_OFFICE, Principal, educator_in_scope
 from ..models import Educator, Notice, NoticeDelivery, User
+from ..models.notices import LOG
 from .rules import KINDS
 
 
@@ -28,6 +29,8 @@ COLUMNS = (Notice, _latest(NoticeDelivery.outcome).label("outcome"), _latest(Not
 
 
 def _item(notice: Notice, outcome, at, attempts, recipient: str | None = None) -> dict:
+    if notice.channel == LOG and outcome is None:  # recorded for the log: done as it was recorded
+        outcome, at = ("logged" if notice.to_address else "no_address"), notice.created_at
     kind = KINDS.get(notice.kind)
     return {"id": notice.id, "kind": notice.kind, "label": kind.label if kind else notice.kind,
             "optional": bool(kind and kind.optional), "cycle": notice.cycle, "threshold": notice.threshold,

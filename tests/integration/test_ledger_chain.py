@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from .test_attacks import at_once
+from .test_reminders import free_port
 
 DISTRICT = "JUAB"
 
@@ -97,7 +98,7 @@ def test_every_kind_of_history_write_is_linked_and_the_ledger_holds(ledger, clie
     assert_holds(runner, "--anchor", head)  # and still holds after more is written
 
 
-def test_every_link_has_the_digest_the_chain_wrote_before_its_fast_paths(ledger, client, runner, session):
+def test_every_link_has_the_digest_the_chain_wrote_before_its_fast_paths(ledger, client, runner, session, app):
     """Links written now (rows read back in batches, the fast canonical forms, COPY on
     PostgreSQL) hold byte for byte the digest and hash the chain wrote before those
     (tests/chain_reference.py), over the rows as verify-ledger reads them: old ledgers
@@ -108,10 +109,18 @@ def test_every_link_has_the_digest_the_chain_wrote_before_its_fast_paths(ledger,
 
     e, _ = a_busy_ledger(ledger, client)
     ledger.educator("UT", email="ada@example.org")
+    # notices for the mail, refused by a port nobody listens on (failed deliveries), then
+    # the same day with no mail server: those logged (deliveries), a newcomer's for the log
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False, MAIL_FROM="l@example.org")
+    assert runner.invoke(args=["ledger", "send-reminders", "--as-of", "2025-01-01"]).exit_code == 1
+    app.config["MAIL_SERVER"] = None
+    ledger.educator("UT", email="bea@example.org")
     assert runner.invoke(args=["ledger", "send-reminders", "--as-of", "2025-01-01"]).exit_code == 0
     db.session.commit()
     written = {row.record_type for row in db.session.execute(sa.text("SELECT DISTINCT record_type FROM chain_links"))}
     assert {"entries", "voids", "licenses", "transcripts", "salary_run_rows", "notices", "notice_deliveries"} <= written
+    channels = db.session.execute(sa.text("SELECT DISTINCT channel FROM notices")).scalars().all()
+    assert set(channels) == {None, "log"}
     previous = "0" * 64  # the chain's genesis
     tables = chained_tables()
     for link in db.session.execute(sa.text("SELECT * FROM chain_links ORDER BY seq")).all():
