@@ -37,6 +37,7 @@ from ..models import CHAINED_TABLES, ChainLink, db
 
 GENESIS = "0" * 64  # the hash before the first link
 PENDING = "ledger_chain_pending"  # session.info: {table: {ids written, not yet linked}}
+KNOWN = "ledger_chain_known"  # session.info: {table: {id: digest}} of rows the writer read back as stored
 LOCK_KEY = 7_316_851_243  # PostgreSQL advisory lock: one appender at a time
 BATCH = 5000
 
@@ -144,19 +145,53 @@ def track(session, table: str, ids: Iterable[int]) -> None:
     session.info.setdefault(PENDING, {}).setdefault(table, set()).update(ids)
 
 
+def track_stored(session, table: Table, rows: Iterable) -> None:
+    """These rows of `table`, as the statement that wrote them returned them (`RETURNING`
+    every column: the row as stored, and chained tables are append-only), join the chain
+    when the transaction commits, digested now and not read back."""
+    names, rows = tuple(table.c.keys()), list(rows)
+    if rows and tuple(rows[0]._fields) != names:
+        raise ValueError(f"track_stored: a row of {table.name} needs every column, in order, got {rows[0]._fields}")
+    track_digests(session, table.name, [(row.id, values_digest(table.name, names, row)) for row in rows])
+
+
+def track_digests(session, table: str, rows: Iterable[tuple[int, str | None]]) -> None:
+    """These rows of `table`, (id, digest) as the database computed it on writing them
+    (integrity/sqldigest.py; None where it could not: read back at the commit), join the
+    chain when the transaction commits."""
+    rows = list(rows)
+    known = session.info.setdefault(KNOWN, {}).setdefault(table, {})
+    known.update((record_id, digest) for record_id, digest in rows if digest is not None)
+    track(session, table, [record_id for record_id, _ in rows])
+
+
+def _digests(connection, name: str, table: Table, ids: Iterable[int], known: Mapping[int, str]) -> Iterator:
+    """(id, digest) in id order: those the writer gave (`known`), the others read back."""
+    if not known:
+        yield from stored_digests(connection, name, table, ids)
+        return
+    ids = set(ids)
+    read = dict(stored_digests(connection, name, table, ids - known.keys()))
+    for record_id in sorted(ids):
+        yield record_id, known[record_id] if record_id in known else read[record_id]
+
+
 def head(connection) -> tuple[int, str]:
     """(seq, hash) of the chain's last link; (0, GENESIS) when there is none."""
     row = connection.execute(select(ChainLink.seq, ChainLink.hash).order_by(ChainLink.seq.desc()).limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
-def append(connection, tables: Mapping[str, Table], pending: Mapping[str, Iterable[int]]) -> int:
-    """Link these rows, read back as stored, after the chain's head; how many were linked.
-    The caller holds the append lock (`lock`) to its commit."""
+def append(connection, tables: Mapping[str, Table], pending: Mapping[str, Iterable[int]],
+           known: Mapping[str, Mapping[int, str]] | None = None) -> int:
+    """Link these rows, read back as stored (or digested as their writer got them back,
+    `known`), after the chain's head; how many were linked. The caller holds the append
+    lock (`lock`) to its commit."""
     seq, previous = head(connection)
     first, links = seq, []
+    known = known or {}
     for name, table in tables.items():
-        for record_id, digest in stored_digests(connection, name, table, pending.get(name, ())):
+        for record_id, digest in _digests(connection, name, table, pending.get(name, ()), known.get(name, {})):
             seq += 1
             previous = link_hash(previous, seq, name, record_id, digest)
             links.append((seq, name, record_id, digest, previous))
@@ -212,13 +247,15 @@ def _notice(session, _context) -> None:
 def _link(session) -> None:
     session.flush()
     pending = session.info.pop(PENDING, None)
+    known = session.info.pop(KNOWN, None)
     if pending:
         connection = session.connection()
         lock(connection)
-        append(connection, chained_tables(), pending)
+        append(connection, chained_tables(), pending, known)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session, transaction) -> None:
     if transaction.parent is None:  # committed (linked) or rolled back: nothing is pending
         session.info.pop(PENDING, None)
+        session.info.pop(KNOWN, None)

@@ -9,15 +9,15 @@ from flask import current_app
 
 from .. import clock
 from ..models import db
-from . import delivery, service
+from . import delivery, service, sources
 from .digest import AtRisk
 
 
 @click.command("send-reminders")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="the day the job runs for (default today)")
-@click.option("--batch", type=click.IntRange(1, 100_000), default=service.BATCH, show_default=True,
-              help="notices recorded per committed batch")
+@click.option("--batch", type=click.IntRange(1, 100_000), default=sources.WINDOW, show_default=True,
+              help="rows of the standing projection read per committed batch (at most as many notices)")
 def send_reminders(as_of, batch):
     """Record the notices due (deadlines, grace, designation maintenance, staff digests)
     and mail them; without MAIL_SERVER they are recorded and logged, not sent. Running it
@@ -31,7 +31,7 @@ def send_reminders(as_of, batch):
         total = service.count_candidates(db.session, day)
         with click.progressbar(length=total, label="notices due", file=sys.stderr, show_pos=True) as bar:
             service.record_due(db.session, day, checkpoint=db.session.commit, batch=batch, progress=bar.update,
-                               summary=summary, caught_up=True, channel=sender.channel)
+                               summary=summary, caught_up=True, channel=sender.channel, workers=service.WORKERS)
         service.record_digests(db.session, day, AtRisk.on(db.session, day), summary, sender.channel,
                                db.session.commit)
         waiting = service.waiting(db.session)

@@ -4,33 +4,39 @@ what is recorded and not yet delivered.
 What is due is read from the standing projection (sources.py: SQL over
 `standing_cycles` and `standing_cards`, the notices already recorded left out), after the
 projection is brought to the day (`bring_to`): no engine runs here. Recording comes
-first and is committed (`checkpoint`) batch by batch, each batch one multi-row INSERT
-linked into the hash chain at its commit, so a crash between recording and sending
+first and is committed (`checkpoint`) window by window, each window of the projection
+one INSERT ... SELECT (the notices' words written in SQL, sources.py), linked into the
+hash chain at its commit, so a crash between recording and sending
 leaves notices without a final delivery, and the next run sends exactly those. With no
 mail server (`delivery.LogSender`) the notices are recorded for the log
-(`channel = 'log'`) and each batch written to the log once it is committed: nothing is
+(`channel = 'log'`) and each window written to the log once it is committed: nothing is
 sent, so no delivery is recorded and nothing is read back to deliver. A
 notice's key is unique in the database (a conflict is skipped), so a second run, or two
 at once, record nothing twice. The projection is read in windows of its primary key
-(`sources.WINDOW` rows) and notices recorded `batch` at a time: memory stays flat however
-large the state, and a run stopped part-way is resumed by running it again.
+(`sources.WINDOW` rows, at most as many notices each): memory stays flat however large
+the state, and a run stopped part-way is resumed by running it again.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy.orm import Session
 
+from ..integrity import chain, sqldigest
 from ..models import Notice, NoticeDelivery, StandingEducator, utcnow
 from ..models.notices import LOG
 from ..standing import projection
 from . import bulk, delivery, digest, sources
 from .rules import Due
 
-BATCH = 1000
+BATCH = 1000  # notices delivered (logged) per committed page
+WORKERS = 2  # windows the daily job records at once (PostgreSQL)
 
 
 @dataclass
@@ -61,36 +67,80 @@ def count_candidates(session, today: date) -> int:
     return sum(sources.count(session, source, today) for source in sources.EDUCATOR_SOURCES)
 
 
-def record_due(session, today: date, *, checkpoint: Callable[[], None] = lambda: None, batch: int = BATCH,
-               progress: Callable[[int], None] = lambda n: None, summary: Summary | None = None,
-               caught_up: bool = False, channel: str | None = None) -> Summary:
-    """Record every educator notice due on `today` that is not recorded yet (`channel`:
-    None for the mail, LOG with no mail server: written to the log as committed)."""
+def record_due(session, today: date, *, checkpoint: Callable[[], None] = lambda: None,
+               batch: int = sources.WINDOW, progress: Callable[[int], None] = lambda n: None,
+               summary: Summary | None = None, caught_up: bool = False, channel: str | None = None,
+               workers: int = 1) -> Summary:
+    """Record every educator notice due on `today` that is not recorded yet, `batch` rows of
+    the projection at a time (at most as many notices), each window one INSERT ... SELECT
+    committed (`checkpoint`) before its notices are counted and, with `channel` LOG (no
+    mail server), written to the log. `workers` > 1 (PostgreSQL): that many windows in
+    flight at once, each in a session of its own, committed as it is done (the database
+    works on one while this process digests another for the chain)."""
     summary = summary or Summary()
     if not caught_up:
         bring_to(session, today, checkpoint)
         checkpoint()
-    for source in sources.EDUCATOR_SOURCES:
-        after, found, educators = None, [], set()
-        while True:
-            rows, after = sources.window(session, source, today, after)
-            for row in rows:
-                due = source.due(row, today)
-                if due is not None:
-                    found.append(notice_values(due, today, educator_id=row.educator_id, to_address=row.email,
-                                               name=f"{row.first_name} {row.last_name}", channel=channel))
-                    educators.add(row.educator_id)
-            if found and (len(found) >= batch or after is None):
-                inserted = record(session, today, found)
-                summary.recorded += len(inserted)
-                summary.educators += len(educators)
-                checkpoint()
-                logged(inserted, summary)
-                progress(len(found))
-                found, educators = [], set()
-            if after is None:
-                break
+
+    def done(inserted: list) -> None:
+        summary.recorded += len(inserted)
+        summary.educators += len({row.educator_id for row in inserted})
+        logged(inserted, summary)
+        progress(len(inserted))
+
+    bind = session.get_bind()
+    windows = sources.windows(session, today, batch, channel, _returning(bind.dialect.name))
+    if workers > 1 and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        _in_parallel(bind, windows, workers, done)  # (a session bound to a caller's connection: one at a time)
+        return summary
+    for stmt in windows:
+        inserted = _insert(session, stmt)
+        if inserted:
+            checkpoint()
+            done(inserted)
     return summary
+
+
+def _returning(dialect: str) -> list:
+    """What a window's INSERT returns: on PostgreSQL what the log needs and each row's chain
+    digest computed by the database (integrity/sqldigest.py); elsewhere every column, the
+    row as stored, digested here. Either way nothing is read back to link it."""
+    table = Notice.__table__
+    digest = sqldigest.digest(table) if dialect == "postgresql" else None
+    if digest is None:
+        return list(table.c)
+    return [*(table.c[name] for name in ("id", "educator_id", *_LOGGED)), digest.label("digest")]
+
+
+def _insert(session, stmt) -> list:
+    """One window's notices inserted, joining the chain as the INSERT returned them."""
+    inserted = session.execute(stmt).all()
+    if inserted and "digest" in inserted[0]._fields:
+        chain.track_digests(session, Notice.__tablename__, [(row.id, row.digest) for row in inserted])
+    elif inserted:
+        chain.track_stored(session, Notice.__table__, inserted)
+    return inserted
+
+
+def _in_parallel(engine, windows, workers: int, done: Callable[[list], None]) -> None:
+    """Each window in a session of its own on a pool of `workers` threads, at most that
+    many in flight (memory stays flat), `done` called here, in window order, after each
+    commits. The chain's append lock orders the commits; a failure stops the run (what
+    committed stays recorded: the next run goes on from there)."""
+    def one(stmt) -> list:
+        with Session(engine) as session:
+            inserted = _insert(session, stmt)
+            session.commit()
+            return inserted
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reminders") as pool:
+        flight: deque = deque()
+        for stmt in windows:
+            flight.append(pool.submit(one, stmt))
+            if len(flight) >= workers:
+                done(flight.popleft().result())
+        while flight:
+            done(flight.popleft().result())
 
 
 def notice_values(due: Due, today: date, name: str | None = None, channel: str | None = None, **recipient) -> dict:
@@ -104,7 +154,7 @@ def new_notice(due: Due, today: date, name: str | None = None, **recipient) -> N
     return Notice(**notice_values(due, today, name, **recipient))
 
 
-_LOGGED = ("kind", "to_address", "summary", "channel")
+_LOGGED = ("kind", "to_address", "summary", "channel")  # what writing a notice to the log needs
 
 
 def record(session, today: date, values: list[dict]) -> list:
@@ -186,9 +236,11 @@ def _record_outcomes(session, values: list[dict]) -> None:
 
 
 def run(session, today: date, send: delivery.Sender, *, checkpoint: Callable[[], None] = lambda: None,
-        batch: int = BATCH, progress: Callable[[int], None] = lambda n: None) -> Summary:
+        batch: int = sources.WINDOW, progress: Callable[[int], None] = lambda n: None,
+        workers: int = WORKERS) -> Summary:
     """The daily job: bring the projection to the day, record what is due (educators,
     then the staff digests), then deliver what waits for the mail."""
-    summary = record_due(session, today, checkpoint=checkpoint, batch=batch, progress=progress, channel=send.channel)
+    summary = record_due(session, today, checkpoint=checkpoint, batch=batch, progress=progress, channel=send.channel,
+                         workers=workers)
     record_digests(session, today, None, summary, send.channel, checkpoint)
     return deliver(session, send, checkpoint=checkpoint, summary=summary)

@@ -3,40 +3,34 @@ read the way the state office's lists read it, with the statuses judged from the
 dates on the day asked, so nothing runs the engine here.
 
 Each source is one SQL statement over `standing_cycles` or `standing_cards`, joined to
-the educator and the state: each row one notice due on the day, the notices already
-recorded left out by an anti-join on their unique key (and, for an optional kind, the
-educators who turned those off). The projection is walked in windows of its primary key
-(`window`: the next so many rows of the table, found on its index, then the rows due
-among them), so each statement reads its window only and a state is read once, whatever
-the planner thinks of the statuses.
-The pure rules (rules.py) turn a row into words; the same rules turn the engine's
-standing into words in the tests, which hold the two to the same notices.
+the educator and the state: each row one notice due on the day, in the columns of
+`notices`, its words those of the pure rules (rules.py) written in SQL (words.py), the
+notices already recorded left out by an anti-join on their unique key (and, for an
+optional kind, the educators who turned those off). The job inserts a window of them in
+one statement (service.record_due), so no row goes to Python and back. The projection
+is walked in windows of its primary key (`window`: the next so many rows of the table,
+found on its index, then the rows due among them), so each statement reads its window
+only and a state is read once, whatever the planner thinks of the statuses. The tests
+hold what the job records to what rules.py makes of the engine's standing, word for word.
 
 The submissions' notices are not a source: a decision records its notice in its own
 transaction (decisions.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select, tuple_
+from sqlalchemy import Date, String, and_, case, cast, exists, func, literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..models import Educator, Notice, NoticeSetting, StandingCard, StandingCycle, State
+from ..models import Educator, Notice, NoticeSetting, StandingCard, StandingCycle, State, utcnow
+from ..models.base import Timestamp
 from ..standing import lists
-from .rules import (
-    CYCLE_ENDING,
-    GRACE_STARTED,
-    KINDS,
-    MAINTENANCE_DAYS,
-    MAINTENANCE_SHORT,
-    THRESHOLDS,
-    Due,
-    cycle_ending,
-    grace_started,
-    maintenance_short,
-)
+from . import words
+from .rules import CYCLE_ENDING, GRACE_STARTED, KINDS, MAINTENANCE_DAYS, MAINTENANCE_SHORT, THRESHOLDS
 
 C, K = StandingCycle, StandingCard
 DAYS = timedelta
@@ -45,15 +39,12 @@ DAYS = timedelta
 @dataclass(frozen=True)
 class Source:
     name: str
-    query: Callable[[str, date], object]  # (dialect, day) -> SELECT of the rows due, not yet recorded
+    query: Callable[[str, date], object]  # (dialect, day) -> SELECT of the notices due, not yet recorded
     key: tuple  # the projection table's primary key: the walk's order
-    due: Callable[[object, date], Due | None]  # a row -> its notice
 
 
 def _text(dialect: str, column):
-    if dialect == "postgresql" and column.type.python_type is date:
-        return func.to_char(column, "YYYY-MM-DD")
-    return cast(column, String)
+    return words.iso(dialect, column) if column.type.python_type is date else cast(column, String)
 
 
 def cycle_key_expr(dialect: str):
@@ -79,34 +70,54 @@ def _not_recorded(kind, cycle, threshold, educator, optional: bool = False):
 def _cycles(dialect: str, day: date):
     """The current cycles with a deadline notice due: in progress (on or behind pace: not
     in grace, not lapsed) and ending within the largest threshold, whose threshold due is
-    not recorded yet; or in their grace days, whose grace notice is not recorded yet."""
+    not recorded yet; or in their grace days, whose grace notice is not recorded yet. Each
+    row the notice in the words of rules.cycle_ending or rules.grace_started."""
     status = lists.status_expr(dialect, day)
     grace = status == "in_grace"
     ending = and_(C.cycle_end.between(day, day + DAYS(max(THRESHOLDS))), status.in_(("on_pace", "behind_pace")))
     kind = case((grace, literal(GRACE_STARTED.name)), else_=literal(CYCLE_ENDING.name))
     threshold = case((grace, literal(0)), else_=threshold_expr(day))
-    return (select(C.cycle_id, C.educator_id, C.license_type, C.cycle_end, C.grace_ends, C.left,
-                   status.label("status"), State.code.label("state"), Educator.email, Educator.first_name,
-                   Educator.last_name)
+    cycle = cycle_key_expr(dialect)
+    license, left = C.license_type, C.left
+    end, grace_ends = words.long_date(dialect, C.cycle_end), words.long_date(dialect, C.grace_ends)
+    subject = case((grace, words.text("Your ", license, " license is in its grace period")),
+                   else_=words.text("Your ", license, " license: ", C.left, " still needed by ", end))
+    summary = case((grace, words.text("Your ", license, " license's cycle ended short: earn ", left, " by ",
+                                      grace_ends, ", the last day of grace")),
+                   else_=words.text("Earn ", C.left, " by ", end, " to renew your ", license, " license"))
+    payload = case(
+        (grace, words.json_object(dialect, license=license, left=C.left, deadline=_text(dialect, C.grace_ends),
+                                  cycle_end=_text(dialect, C.cycle_end), state=State.code, name=words.name(Educator))),
+        else_=words.json_object(dialect, license=license, left=C.left, deadline=_text(dialect, C.cycle_end),
+                                days_left=words.days_between(dialect, day, C.cycle_end),
+                                behind=words.boolean(dialect, status == "behind_pace"), state=State.code,
+                                name=words.name(Educator)))
+    return (select(C.educator_id, Educator.email.label("to_address"), kind.label("kind"), cycle.label("cycle"),
+                   threshold.label("threshold"), subject.label("subject"), summary.label("summary"),
+                   payload.label("payload"))
             .join(Educator, Educator.id == C.educator_id).join(State, State.id == C.state_id)
             .where(lists.current_on(day), C.fixed_status.is_(None),
                    or_(ending, and_(grace, C.grace_ends.is_not(None))),
-                   _not_recorded(kind, cycle_key_expr(dialect), threshold, C.educator_id)))
-
-
-def _cycle_due(row, day: date) -> Due | None:
-    if row.status == "in_grace":
-        return grace_started(row.license_type, row.left, row.cycle_id, row.cycle_end, row.grace_ends, row.state)
-    return cycle_ending(row.license_type, row.left, row.cycle_id, row.cycle_end, day,
-                        row.status == "behind_pace", row.state)
+                   _not_recorded(kind, cycle, threshold, C.educator_id)))
 
 
 def _maintenance(dialect: str, day: date):
     """Held designations whose open maintenance period ends within 180 days, short of its
-    count (a period met has no open period kept), not noticed yet for that period."""
+    count (a period met has no open period kept), not noticed yet for that period: the
+    notice in the words of rules.maintenance_short."""
     key = cast(K.card_code, String) + literal("#") + _text(dialect, K.maintenance_number)
-    return (select(K.educator_id, K.card_code, K.designation, K.maintenance_number, K.maintenance_end,
-                   K.maintenance_needed, Educator.email, Educator.first_name, Educator.last_name)
+    noun = case((K.maintenance_needed == 1, "micro-credential"), else_="micro-credentials")
+    needed, end = words.number(K.maintenance_needed), words.long_date(dialect, K.maintenance_end)
+    return (select(K.educator_id, Educator.email.label("to_address"),
+                   literal(MAINTENANCE_SHORT.name).label("kind"), key.label("cycle"),
+                   literal(MAINTENANCE_DAYS).label("threshold"),
+                   words.text("Keep ", K.designation, ": ", needed, " more ", noun, " by ", end)
+                   .label("subject"),
+                   words.text("Earn ", needed, " more ", noun, " by ", end, " to keep ", K.designation)
+                   .label("summary"),
+                   words.json_object(dialect, designation=K.designation, card=K.card_code, needed=K.maintenance_needed,
+                                     deadline=_text(dialect, K.maintenance_end), period=K.maintenance_number,
+                                     name=words.name(Educator)).label("payload"))
             .join(Educator, Educator.id == K.educator_id)
             .where(K.designation.is_not(None), K.status == "active", K.maintenance_number.is_not(None),
                    K.maintenance_end.between(day, day + DAYS(MAINTENANCE_DAYS)),
@@ -115,14 +126,9 @@ def _maintenance(dialect: str, day: date):
                                  KINDS[MAINTENANCE_SHORT.name].optional)))
 
 
-def _maintenance_due(row, day: date) -> Due | None:
-    return maintenance_short(row.designation, row.card_code, row.maintenance_number, row.maintenance_needed,
-                             row.maintenance_end, day)
-
-
 EDUCATOR_SOURCES: list[Source] = [
-    Source("deadlines", _cycles, (C.cycle_id,), _cycle_due),
-    Source(MAINTENANCE_SHORT.name, _maintenance, (K.educator_id, K.card_code), _maintenance_due),
+    Source("deadlines", _cycles, (C.cycle_id,)),
+    Source(MAINTENANCE_SHORT.name, _maintenance, (K.educator_id, K.card_code)),
 ]
 
 
@@ -137,10 +143,9 @@ def _upto(key: tuple, value: tuple):
 WINDOW = 10_000  # rows of the projection read at a time
 
 
-def window(session, source: Source, day: date, after: tuple | None, size: int = WINDOW
-           ) -> tuple[list, tuple | None]:
-    """(the rows due among the next `size` rows of the projection's table after the key
-    `after`, in key order; the key to go on after, None when this was the last window)."""
+def window(session, source: Source, day: date, after: tuple | None, size: int = WINDOW) -> tuple[object, tuple | None]:
+    """(the SELECT of the notices due among the next `size` rows of the projection's table
+    after the key `after`; the key to go on after, None when this is the last window)."""
     key = source.key
     bound = select(*key).order_by(*key).offset(size - 1).limit(1)
     if after is not None:
@@ -151,7 +156,26 @@ def window(session, source: Source, day: date, after: tuple | None, size: int = 
         stmt = stmt.where(_after(key, after))
     if last is not None:
         stmt = stmt.where(_upto(key, tuple(last)))
-    return session.execute(stmt.order_by(*key)).all(), (tuple(last) if last is not None else None)
+    return stmt, (tuple(last) if last is not None else None)
+
+
+def windows(session, day: date, size: int, channel: str | None, returning) -> Iterator:
+    """The INSERT ... SELECT of each window of each source in turn, `returning` these of its
+    notices, those recorded already skipped (`ON CONFLICT DO NOTHING`: a run beside this
+    one). Each window's bound is read as the walk reaches it."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    for source in EDUCATOR_SOURCES:
+        after = None
+        while True:
+            due, after = window(session, source, day, after, size)
+            values = due.add_columns(literal(day, Date).label("as_of"), literal(now, Timestamp()).label("created_at"),
+                                     literal(channel, String).label("channel"))
+            yield (insert(Notice.__table__).from_select([c.name for c in values.selected_columns], values)
+                   .on_conflict_do_nothing().returning(*returning))
+            if after is None:
+                break
 
 
 def count(session, source: Source, day: date) -> int:
