@@ -4,23 +4,24 @@ writer gets one short column back instead of every value to decode and digest.
 
 chain.py's `values_digest` is the definition: SHA-256 of
 `json.dumps([table, {column: canonical(value)}], sort_keys=True, separators=(",", ":"),
-ensure_ascii=True)` over the columns that are not NULL. This is its twin in SQL for the
-values whose spelling PostgreSQL and Python agree on, and NULL for a row holding
-anything else, which the chain then reads back and digests in Python as before
-(chain.append): so a row this cannot spell exactly is never digested wrongly, only more
-slowly. What it spells:
+ensure_ascii=True)` over the columns that are not NULL. This writes the same text in SQL,
+columns in code point order, each value as `to_json` spells it:
 
-- integers, booleans;
-- strings of printable ASCII (space to tilde): `to_json` escapes `"` and `\\` as Python
-  does; anything else (a control character, DEL, a letter beyond ASCII) Python escapes
-  as `\\uXXXX` and PostgreSQL does not, so the row falls back;
-- dates (YYYY-MM-DD) and timestamps with their zone (UTC, to the microsecond, "+00:00");
-- a JSON column holding one flat object (no nested object or array), its text printable
-  ASCII with no escape but `\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\b`, `\\f` (those Python writes
-  alike), keys unique, numbers integers: each member as stored, keys in code point order.
+- integers and booleans as Python writes them;
+- strings: `to_json` escapes `"`, `\\`, and the control characters below space exactly
+  as Python does (`\\n`, `\\t`, ... and `\\u00XX` in lower case); it leaves DEL and
+  letters beyond ASCII as they are, where Python writes `\\uXXXX`;
+- dates as YYYY-MM-DD, timestamps with their zone in UTC to the microsecond, "+00:00";
+- a JSON column named in `verbatim`: its stored text as it is. PostgreSQL's `json` keeps
+  the text it was given, so this is exact when the writer wrote it canonical (sorted keys,
+  no spaces, as reminders/words.py's `json_object` does); the writer vouches for that.
 
-Anything else (a decimal, bytes, a column of another type) makes `digest` refuse the table
-(None): the caller then returns the rows and digests them in Python.
+The text is used only when it is printable ASCII throughout (space to tilde): then no
+value held a character the two spell differently, and the digest is exact. Otherwise the
+row's digest is NULL, and the chain reads the row back and digests it in Python
+(chain.track_digests): a row this cannot spell is never digested wrongly, only more slowly.
+A table with a column of another kind (a decimal, bytes, a naive timestamp, a JSON column
+not vouched for) gets None: the caller digests its rows in Python.
 tests/integration/test_chain_sql_digest.py holds it to `values_digest` over generated rows.
 """
 
@@ -28,13 +29,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, and_, case, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, and_, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
-
-_PRINTABLE = "^[ -~]*$"
-_FLAT_JSON = r'^([ -\[\]-~]|\\["\\nrtbf])*$'  # printable ASCII; a backslash only in the escapes Python writes
-_INTEGER = "^(0|-?[1-9][0-9]*)$"  # as Python writes an int: no "-0", no leading zero
 
 
 def _kind(column) -> type | None:
@@ -45,52 +41,42 @@ def _kind(column) -> type | None:
     return None
 
 
-def _json_object(column, table) -> tuple[ColumnElement, ColumnElement]:
-    """A flat JSON object's canonical text (members as stored, keys in code point order),
-    and the condition under which that is exact."""
-    member = func.json_each(column).table_valued("key", "value").render_derived()
-    value = func.cast(member.c.value, String)
-    kind = func.json_typeof(member.c.value)
-    text = (select(func.coalesce(func.string_agg(func.cast(func.to_json(member.c.key), String) + ":" + value,
-                                                 aggregate_order_by(literal(","), member.c.key.collate("C"))), ""))
-            .correlate(table).scalar_subquery())
-    scalar = and_(kind.not_in(["object", "array"]), case((kind == "number", value.regexp_match(_INTEGER)), else_=True))
-    unique = func.count() == func.count(member.c.key.distinct())
-    flat = select(and_(unique, func.coalesce(func.bool_and(scalar), True))).correlate(table).scalar_subquery()
-    exact = case((and_(func.json_typeof(column) == "object", func.cast(column, String).regexp_match(_FLAT_JSON)), flat),
-                 else_=False)
-    return "{" + text + "}", exact
-
-
-def _spelled(column, kind, table) -> tuple[ColumnElement, ColumnElement | None]:
-    """(the column's canonical JSON text, the condition under which it is exact; None: always)."""
+def _spelled(column, kind) -> ColumnElement:
+    """The column's canonical JSON text."""
     if kind is Integer:
-        return func.cast(column, String), None
+        return func.cast(column, String)
     if kind is Boolean:
-        return case((column, "true"), else_="false"), None
+        return case((column, "true"), else_="false")
     if kind is String:
-        return func.cast(func.to_json(column), String), column.regexp_match(_PRINTABLE)
+        return func.cast(func.to_json(column), String)
     if kind is DateTime:
-        return '"' + func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US') + '+00:00"', None
+        return '"' + func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US') + '+00:00"'
     if kind is Date:
-        return '"' + func.to_char(column, "YYYY-MM-DD") + '"', None
-    return _json_object(column, table)
+        return '"' + func.to_char(column, "YYYY-MM-DD") + '"'
+    return func.cast(column, String)  # JSON, vouched for: the text as stored
 
 
-def digest(table) -> ColumnElement | None:
-    """The SQL expression of `row_digest` of `table`'s row (in a RETURNING clause: the row
-    written), NULL for a row it cannot spell exactly; None if the table has a column of a
-    kind it does not spell."""
-    members, exact = [], []
+def spelled(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
+    """The SQL expression of the canonical text `row_digest` hashes for `table`'s row; None
+    if the table has a column of a kind this does not spell."""
+    members = []
     for name in sorted(table.c.keys()):
         column = table.c[name]
         kind = _kind(column)
-        if kind is None or (kind is DateTime and not column.type.timezone):  # a naive time: UTC by whose clock?
+        if (kind is None or (kind is DateTime and not column.type.timezone)  # a naive time: UTC by whose clock?
+                or (kind is JSON and name not in verbatim)):
             return None
-        text, condition = _spelled(column, kind, table)
-        members.append(case((column.is_(None), None), else_=literal(json.dumps(name) + ":", String) + text))
-        if condition is not None:
-            exact.append(case((column.is_(None), True), else_=func.coalesce(condition, False)))
-    canonical = literal(f"[{json.dumps(table.name)},{{", String) + func.concat_ws(",", *members) + "}]"
+        members.append(case((column.is_(None), None), else_=literal(json.dumps(name) + ":", String)
+                            + _spelled(column, kind)))
+    return literal(f"[{json.dumps(table.name)},{{", String) + func.concat_ws(",", *members) + "}]"
+
+
+def digest(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
+    """The SQL expression of `row_digest` of `table`'s row (in a RETURNING clause: the row
+    written), NULL for a row it cannot spell exactly; None if it cannot spell the table."""
+    canonical = spelled(table, verbatim)
+    if canonical is None:
+        return None
     hashed = func.encode(func.sha256(func.convert_to(canonical, "UTF8")), "hex")
-    return case((and_(*exact), hashed), else_=None) if exact else hashed
+    ascii_ = and_(func.octet_length(canonical) == func.char_length(canonical), func.strpos(canonical, "\x7f") == 0)
+    return case((ascii_, hashed), else_=None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlalchemy import case, exists, func, select
 
@@ -33,16 +34,30 @@ class Bucket:
 class AtRisk:
     """Educators whose current cycle ends within 90 days and who are behind pace, by
     district and by state (counts, and the most urgent few named: flat memory), read from
-    the standing projection on the day (`on`). One line per educator and state: their
-    cycle ending soonest (rules.at_risk_line)."""
+    the standing projection on the day (`on`) when a digest first asks (a day with no
+    digest due reads nothing). One line per educator and state: their cycle ending
+    soonest (rules.at_risk_line)."""
 
-    def __init__(self):
-        self.by_district: dict[int, Bucket] = {}
-        self.by_state: dict[int, Bucket] = {}
+    def __init__(self, session, day: date):
+        self.session, self.day = session, day
 
     @classmethod
     def on(cls, session, day: date) -> AtRisk:
-        found = cls()
+        return cls(session, day)
+
+    @cached_property
+    def by_district(self) -> dict[int, Bucket]:
+        return self._buckets[1]
+
+    @cached_property
+    def by_state(self) -> dict[int, Bucket]:
+        return self._buckets[0]
+
+    @cached_property
+    def _buckets(self) -> tuple[dict[int, Bucket], dict[int, Bucket]]:
+        session, day = self.session, self.day
+        by_state: dict[int, Bucket] = {}
+        by_district: dict[int, Bucket] = {}
         C = StandingCycle
         status = lists.status_expr(session.get_bind().dialect.name, day)
         # each educator's cycle ending soonest, per state, among those at risk
@@ -57,7 +72,7 @@ class AtRisk:
                  .where(lists.current_on(day), C.fixed_status.is_(None), status == "behind_pace",
                         C.cycle_end.between(day, day + timedelta(days=AT_RISK_DAYS))).subquery())
         one = select(lines).where(lines.c.n == 1).subquery()
-        for column, buckets in ((one.c.state_id, found.by_state), (one.c.district_id, found.by_district)):
+        for column, buckets in ((one.c.state_id, by_state), (one.c.district_id, by_district)):
             for scope, n in session.execute(select(column, func.count()).where(column.is_not(None))
                                             .group_by(column)):
                 buckets[scope] = Bucket(n)
@@ -69,7 +84,7 @@ class AtRisk:
                 buckets[row._mapping[column.name]].listed.append(at_risk_line(
                     row.educator_id, row.first_name, row.last_name, row.license_type, row.left,
                     (row.cycle_end - day).days))
-        return found
+        return by_state, by_district
 
 
 def at_risk_section(session, user: User, at_risk: AtRisk) -> dict | None:

@@ -106,7 +106,7 @@ def _returning(dialect: str) -> list:
     digest computed by the database (integrity/sqldigest.py); elsewhere every column, the
     row as stored, digested here. Either way nothing is read back to link it."""
     table = Notice.__table__
-    digest = sqldigest.digest(table) if dialect == "postgresql" else None
+    digest = sqldigest.digest(table, verbatim=("payload",)) if dialect == "postgresql" else None
     if digest is None:
         return list(table.c)
     return [*(table.c[name] for name in ("id", "educator_id", *_LOGGED)), digest.label("digest")]

@@ -39,7 +39,7 @@ DAYS = timedelta
 @dataclass(frozen=True)
 class Source:
     name: str
-    query: Callable[[str, date], object]  # (dialect, day) -> SELECT of the notices due, not yet recorded
+    query: Callable[..., object]  # (dialect, day, bounds) -> SELECT of the notices due, not yet recorded
     key: tuple  # the projection table's primary key: the walk's order
 
 
@@ -67,46 +67,57 @@ def _not_recorded(kind, cycle, threshold, educator, optional: bool = False):
     return and_(recorded, ~exists().where(NoticeSetting.educator_id == educator, NoticeSetting.optional_off.is_(True)))
 
 
-def _cycles(dialect: str, day: date):
+def _cycles(dialect: str, day: date, bounds: tuple = ()):
     """The current cycles with a deadline notice due: in progress (on or behind pace: not
     in grace, not lapsed) and ending within the largest threshold, whose threshold due is
     not recorded yet; or in their grace days, whose grace notice is not recorded yet. Each
-    row the notice in the words of rules.cycle_ending or rules.grace_started."""
-    status = lists.status_expr(dialect, day)
-    grace = status == "in_grace"
-    ending = and_(C.cycle_end.between(day, day + DAYS(max(THRESHOLDS))), status.in_(("on_pace", "behind_pace")))
-    kind = case((grace, literal(GRACE_STARTED.name)), else_=literal(CYCLE_ENDING.name))
-    threshold = case((grace, literal(0)), else_=threshold_expr(day))
-    cycle = cycle_key_expr(dialect)
-    license, left = C.license_type, C.left
-    end, grace_ends = words.long_date(dialect, C.cycle_end), words.long_date(dialect, C.grace_ends)
-    subject = case((grace, words.text("Your ", license, " license is in its grace period")),
-                   else_=words.text("Your ", license, " license: ", C.left, " still needed by ", end))
-    summary = case((grace, words.text("Your ", license, " license's cycle ended short: earn ", left, " by ",
-                                      grace_ends, ", the last day of grace")),
-                   else_=words.text("Earn ", C.left, " by ", end, " to renew your ", license, " license"))
+    row the notice in the words of rules.cycle_ending or rules.grace_started.
+
+    The candidates (`bounds`: the window's conditions on the projection) are read in a
+    subquery the planner keeps apart (OFFSET 0), each row's status and spelled dates
+    computed once there; the words are put together from them."""
+    status = lists.read_status(dialect, day)
+    candidates = (select(C.educator_id, C.license_type, C.left, C.grace_ends, C.cycle_end,
+                         Educator.email, Educator.first_name, Educator.last_name, State.code.label("state"),
+                         (status == "in_grace").label("grace"), (status == "behind_pace").label("behind"),
+                         cycle_key_expr(dialect).label("cycle"),
+                         words.long_date(dialect, C.cycle_end).label("end_long"),
+                         words.long_date(dialect, C.grace_ends).label("grace_long"),
+                         _text(dialect, C.cycle_end).label("end_iso"), _text(dialect, C.grace_ends).label("grace_iso"),
+                         case((status == "in_grace", 0), else_=threshold_expr(day)).label("threshold"))
+                  .join(Educator, Educator.id == C.educator_id).join(State, State.id == C.state_id)
+                  .where(lists.current_on(day), C.fixed_status.is_(None), *bounds,
+                         or_(and_(C.cycle_end.between(day, day + DAYS(max(THRESHOLDS))),
+                                  status.in_(("on_pace", "behind_pace"))),
+                             and_(status == "in_grace", C.grace_ends.is_not(None))))
+                  .offset(0).subquery("due"))
+    d = candidates.c
+    kind = case((d.grace, literal(GRACE_STARTED.name)), else_=literal(CYCLE_ENDING.name))
+    license, left = d.license_type, d.left
+    subject = case((d.grace, words.text("Your ", license, " license is in its grace period")),
+                   else_=words.text("Your ", license, " license: ", left, " still needed by ", d.end_long))
+    summary = case((d.grace, words.text("Your ", license, " license's cycle ended short: earn ", left, " by ",
+                                        d.grace_long, ", the last day of grace")),
+                   else_=words.text("Earn ", left, " by ", d.end_long, " to renew your ", license, " license"))
+    name = words.text(d.first_name, " ", d.last_name)
     payload = case(
-        (grace, words.json_object(dialect, license=license, left=C.left, deadline=_text(dialect, C.grace_ends),
-                                  cycle_end=_text(dialect, C.cycle_end), state=State.code, name=words.name(Educator))),
-        else_=words.json_object(dialect, license=license, left=C.left, deadline=_text(dialect, C.cycle_end),
-                                days_left=words.days_between(dialect, day, C.cycle_end),
-                                behind=words.boolean(dialect, status == "behind_pace"), state=State.code,
-                                name=words.name(Educator)))
-    return (select(C.educator_id, Educator.email.label("to_address"), kind.label("kind"), cycle.label("cycle"),
-                   threshold.label("threshold"), subject.label("subject"), summary.label("summary"),
+        (d.grace, words.json_object(dialect, license=license, left=left, deadline=d.grace_iso,
+                                    cycle_end=d.end_iso, state=d.state, name=name)),
+        else_=words.json_object(dialect, license=license, left=left, deadline=d.end_iso,
+                                days_left=words.days_between(dialect, day, d.cycle_end),
+                                behind=words.boolean(dialect, d.behind), state=d.state, name=name))
+    return (select(d.educator_id, d.email.label("to_address"), kind.label("kind"), d.cycle.label("cycle"),
+                   d.threshold.label("threshold"), subject.label("subject"), summary.label("summary"),
                    payload.label("payload"))
-            .join(Educator, Educator.id == C.educator_id).join(State, State.id == C.state_id)
-            .where(lists.current_on(day), C.fixed_status.is_(None),
-                   or_(ending, and_(grace, C.grace_ends.is_not(None))),
-                   _not_recorded(kind, cycle, threshold, C.educator_id)))
+            .where(_not_recorded(kind, d.cycle, d.threshold, d.educator_id)))
 
 
-def _maintenance(dialect: str, day: date):
+def _maintenance(dialect: str, day: date, bounds: tuple = ()):
     """Held designations whose open maintenance period ends within 180 days, short of its
     count (a period met has no open period kept), not noticed yet for that period: the
     notice in the words of rules.maintenance_short."""
     key = cast(K.card_code, String) + literal("#") + _text(dialect, K.maintenance_number)
-    noun = case((K.maintenance_needed == 1, "micro-credential"), else_="micro-credentials")
+    noun = words.plural(K.maintenance_needed, "micro-credential", "micro-credentials")
     needed, end = words.number(K.maintenance_needed), words.long_date(dialect, K.maintenance_end)
     return (select(K.educator_id, Educator.email.label("to_address"),
                    literal(MAINTENANCE_SHORT.name).label("kind"), key.label("cycle"),
@@ -119,7 +130,7 @@ def _maintenance(dialect: str, day: date):
                                      deadline=_text(dialect, K.maintenance_end), period=K.maintenance_number,
                                      name=words.name(Educator)).label("payload"))
             .join(Educator, Educator.id == K.educator_id)
-            .where(K.designation.is_not(None), K.status == "active", K.maintenance_number.is_not(None),
+            .where(K.designation.is_not(None), K.status == "active", K.maintenance_number.is_not(None), *bounds,
                    K.maintenance_end.between(day, day + DAYS(MAINTENANCE_DAYS)),
                    or_(K.lapses_on.is_(None), K.lapses_on > day),
                    _not_recorded(MAINTENANCE_SHORT.name, key, MAINTENANCE_DAYS, K.educator_id,
@@ -151,11 +162,9 @@ def window(session, source: Source, day: date, after: tuple | None, size: int = 
     if after is not None:
         bound = bound.where(_after(key, after))
     last = session.execute(bound).first()
-    stmt = source.query(session.get_bind().dialect.name, day)
-    if after is not None:
-        stmt = stmt.where(_after(key, after))
-    if last is not None:
-        stmt = stmt.where(_upto(key, tuple(last)))
+    bounds = ((_after(key, after),) if after is not None else ()) + \
+        ((_upto(key, tuple(last)),) if last is not None else ())
+    stmt = source.query(session.get_bind().dialect.name, day, bounds)
     return stmt, (tuple(last) if last is not None else None)
 
 

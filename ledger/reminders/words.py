@@ -11,9 +11,10 @@ Each function takes the dialect's name ("postgresql" or "sqlite") and SQL expres
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, case, cast, func, literal
+from sqlalchemy import JSON, Date, Integer, String, case, cast, func, literal
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -57,6 +58,11 @@ def number(column):
     return cast(column, String)
 
 
+def plural(count, one: str, many: str):
+    """`one` when the count is 1, else `many` (rules.py's "1 micro-credential", "2 micro-credentials")."""
+    return case((count == 1, one), else_=many)
+
+
 def boolean(dialect: str, condition):
     """A JSON true or false (SQLite's json_object writes a bare condition as 1 or 0)."""
     if dialect == "postgresql":
@@ -65,12 +71,20 @@ def boolean(dialect: str, condition):
 
 
 def json_object(dialect: str, **members):
-    """A JSON object of these members (a dict on reading, as rules.py's payload)."""
-    build = func.json_build_object if dialect == "postgresql" else func.json_object
+    """A JSON object of these members (text, integers, booleans; a dict on reading, as
+    rules.py's payload). On PostgreSQL its stored text is canonical, as chain.py's digest
+    writes it (keys sorted, no spaces, `to_json`'s escapes: Python's for ASCII), so
+    integrity/sqldigest.py may digest it as stored; on SQLite, json_object's."""
+    if dialect == "postgresql":
+        parts = []
+        for key in sorted(members):
+            parts += ["," if parts else "{", json.dumps(key) + ":",
+                      func.coalesce(cast(func.to_json(members[key]), String), "null")]
+        return cast(text(*parts, "}") if parts else literal("{}", String), JSON)
     args = []
     for key, value in members.items():
-        args += [cast(literal(key), String), value]  # typed: json_build_object takes "any"
-    return build(*args)
+        args += [key, value]
+    return func.json_object(*args)
 
 
 def name(educator):
