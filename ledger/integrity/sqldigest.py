@@ -1,6 +1,7 @@
-"""A row's chain digest computed by PostgreSQL, for a statement that writes many rows and
-returns them (`INSERT ... RETURNING`): the database digests what it stored, and the
-writer gets one short column back instead of every value to decode and digest.
+"""A row's chain digest from PostgreSQL's spelling of it, for a statement that writes many
+rows and returns them (`INSERT ... RETURNING`): the database spells what it stored as the
+digest's canonical text, and the writer gets that one column back, to check and hash,
+instead of every value to decode, spell and hash.
 
 chain.py's `values_digest` is the definition: SHA-256 of
 `json.dumps([table, {column: canonical(value)}], sort_keys=True, separators=(",", ":"),
@@ -16,20 +17,23 @@ columns in code point order, each value as `to_json` spells it:
   the text it was given, so this is exact when the writer wrote it canonical (sorted keys,
   no spaces, as reminders/words.py's `json_object` does); the writer vouches for that.
 
-The text is used only when it is printable ASCII throughout (space to tilde): then no
-value held a character the two spell differently, and the digest is exact. Otherwise the
-row's digest is NULL, and the chain reads the row back and digests it in Python
-(chain.track_digests): a row this cannot spell is never digested wrongly, only more slowly.
-A table with a column of another kind (a decimal, bytes, a naive timestamp, a JSON column
-not vouched for) gets None: the caller digests its rows in Python.
+The text is hashed (`digest`) only when it is printable ASCII throughout (space to
+tilde): then no value held a character the two spell differently, and the digest is
+exact. Otherwise the row gets no digest, and the chain reads it back and digests it in
+Python (chain.track_digests): a row this cannot spell is never digested wrongly, only
+more slowly. A table with a column of another kind (a decimal, bytes, a naive timestamp,
+a JSON column not vouched for) gets None from `canonical`: the caller digests its rows in
+Python. The hash is taken here, not in SQL: the expression is long, and PostgreSQL would
+spell it once for the check and again for the hash.
 tests/integration/test_chain_sql_digest.py holds it to `values_digest` over generated rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, and_, case, func, literal
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -56,9 +60,10 @@ def _spelled(column, kind) -> ColumnElement:
     return func.cast(column, String)  # JSON, vouched for: the text as stored
 
 
-def spelled(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
-    """The SQL expression of the canonical text `row_digest` hashes for `table`'s row; None
-    if the table has a column of a kind this does not spell."""
+def canonical(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
+    """The SQL expression of the canonical text `row_digest` hashes for `table`'s row (in a
+    RETURNING clause: the row written); None if the table has a column of a kind this does
+    not spell."""
     members = []
     for name in sorted(table.c.keys()):
         column = table.c[name]
@@ -71,12 +76,9 @@ def spelled(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
     return literal(f"[{json.dumps(table.name)},{{", String) + func.concat_ws(",", *members) + "}]"
 
 
-def digest(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
-    """The SQL expression of `row_digest` of `table`'s row (in a RETURNING clause: the row
-    written), NULL for a row it cannot spell exactly; None if it cannot spell the table."""
-    canonical = spelled(table, verbatim)
-    if canonical is None:
+def digest(text: str | None) -> str | None:
+    """The row's digest from the text `canonical` spelled for it: its SHA-256 when the text
+    is printable ASCII throughout, else None (the row is read back and digested as stored)."""
+    if text is None or not (text.isascii() and text.isprintable()):
         return None
-    hashed = func.encode(func.sha256(func.convert_to(canonical, "UTF8")), "hex")
-    ascii_ = and_(func.octet_length(canonical) == func.char_length(canonical), func.strpos(canonical, "\x7f") == 0)
-    return case((ascii_, hashed), else_=None)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()

@@ -17,7 +17,7 @@ from .digest import AtRisk
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="the day the job runs for (default today)")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=sources.WINDOW, show_default=True,
-              help="rows of the standing projection read per committed batch (at most as many notices)")
+              help="cycles of the standing projection read per committed batch (at most as many notices)")
 def send_reminders(as_of, batch):
     """Record the notices due (deadlines, grace, designation maintenance, staff digests)
     and mail them; without MAIL_SERVER they are recorded and logged, not sent. Running it

@@ -13,7 +13,7 @@ mail server (`delivery.LogSender`) the notices are recorded for the log
 sent, so no delivery is recorded and nothing is read back to deliver. A
 notice's key is unique in the database (a conflict is skipped), so a second run, or two
 at once, record nothing twice. The projection is read in windows of its primary key
-(`sources.WINDOW` rows, at most as many notices each): memory stays flat however large
+(`sources.WINDOW` cycles, at most as many notices each): memory stays flat however large
 the state, and a run stopped part-way is resumed by running it again.
 """
 
@@ -71,8 +71,8 @@ def record_due(session, today: date, *, checkpoint: Callable[[], None] = lambda:
                batch: int = sources.WINDOW, progress: Callable[[int], None] = lambda n: None,
                summary: Summary | None = None, caught_up: bool = False, channel: str | None = None,
                workers: int = 1) -> Summary:
-    """Record every educator notice due on `today` that is not recorded yet, `batch` rows of
-    the projection at a time (at most as many notices), each window one INSERT ... SELECT
+    """Record every educator notice due on `today` that is not recorded yet, `batch` cycles
+    of the projection at a time (at most as many notices), each window one INSERT ... SELECT
     committed (`checkpoint`) before its notices are counted and, with `channel` LOG (no
     mail server), written to the log. `workers` > 1 (PostgreSQL): that many windows in
     flight at once, each in a session of its own, committed as it is done (the database
@@ -103,20 +103,21 @@ def record_due(session, today: date, *, checkpoint: Callable[[], None] = lambda:
 
 def _returning(dialect: str) -> list:
     """What a window's INSERT returns: on PostgreSQL what the log needs and each row's chain
-    digest computed by the database (integrity/sqldigest.py); elsewhere every column, the
-    row as stored, digested here. Either way nothing is read back to link it."""
+    digest's text spelled by the database (integrity/sqldigest.py); elsewhere every column,
+    the row as stored, digested here. Either way nothing is read back to link it."""
     table = Notice.__table__
-    digest = sqldigest.digest(table, verbatim=("payload",)) if dialect == "postgresql" else None
-    if digest is None:
+    canonical = sqldigest.canonical(table, verbatim=("payload",)) if dialect == "postgresql" else None
+    if canonical is None:
         return list(table.c)
-    return [*(table.c[name] for name in ("id", "educator_id", *_LOGGED)), digest.label("digest")]
+    return [*(table.c[name] for name in ("id", "educator_id", *_LOGGED)), canonical.label("canonical")]
 
 
 def _insert(session, stmt) -> list:
     """One window's notices inserted, joining the chain as the INSERT returned them."""
     inserted = session.execute(stmt).all()
-    if inserted and "digest" in inserted[0]._fields:
-        chain.track_digests(session, Notice.__tablename__, [(row.id, row.digest) for row in inserted])
+    if inserted and "canonical" in inserted[0]._fields:
+        chain.track_digests(session, Notice.__tablename__,
+                            [(row.id, sqldigest.digest(row.canonical)) for row in inserted])
     elif inserted:
         chain.track_stored(session, Notice.__table__, inserted)
     return inserted

@@ -8,10 +8,10 @@ the educator and the state: each row one notice due on the day, in the columns o
 notices already recorded left out by an anti-join on their unique key (and, for an
 optional kind, the educators who turned those off). The job inserts a window of them in
 one statement (service.record_due), so no row goes to Python and back. The projection
-is walked in windows of its primary key (`window`: the next so many rows of the table,
-found on its index, then the rows due among them), so each statement reads its window
-only and a state is read once, whatever the planner thinks of the statuses. The tests
-hold what the job records to what rules.py makes of the engine's standing, word for word.
+is walked in windows of its key (`windows`: a range of cycle ids, read on the key's
+index, then the rows due among them), so each statement reads its window only and a
+state is read once, whatever the planner thinks of the statuses. The tests hold what the
+job records to what rules.py makes of the engine's standing, word for word.
 
 The submissions' notices are not a source: a decision records its notice in its own
 transaction (decisions.py)."""
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, and_, case, cast, exists, func, literal, or_, select, tuple_
+from sqlalchemy import Date, String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -40,7 +40,7 @@ DAYS = timedelta
 class Source:
     name: str
     query: Callable[..., object]  # (dialect, day, bounds) -> SELECT of the notices due, not yet recorded
-    key: tuple  # the projection table's primary key: the walk's order
+    key: object  # the projection's column the walk goes by (its primary key, or the key's first column)
 
 
 def _text(dialect: str, column):
@@ -138,53 +138,34 @@ def _maintenance(dialect: str, day: date, bounds: tuple = ()):
 
 
 EDUCATOR_SOURCES: list[Source] = [
-    Source("deadlines", _cycles, (C.cycle_id,)),
-    Source(MAINTENANCE_SHORT.name, _maintenance, (K.educator_id, K.card_code)),
+    Source("deadlines", _cycles, C.cycle_id),
+    Source(MAINTENANCE_SHORT.name, _maintenance, K.educator_id),
 ]
 
 
-def _after(key: tuple, value: tuple):
-    return key[0] > value[0] if len(key) == 1 else tuple_(*key) > tuple_(*value)
-
-
-def _upto(key: tuple, value: tuple):
-    return key[0] <= value[0] if len(key) == 1 else tuple_(*key) <= tuple_(*value)
-
-
-WINDOW = 10_000  # rows of the projection read at a time
-
-
-def window(session, source: Source, day: date, after: tuple | None, size: int = WINDOW) -> tuple[object, tuple | None]:
-    """(the SELECT of the notices due among the next `size` rows of the projection's table
-    after the key `after`; the key to go on after, None when this is the last window)."""
-    key = source.key
-    bound = select(*key).order_by(*key).offset(size - 1).limit(1)
-    if after is not None:
-        bound = bound.where(_after(key, after))
-    last = session.execute(bound).first()
-    bounds = ((_after(key, after),) if after is not None else ()) + \
-        ((_upto(key, tuple(last)),) if last is not None else ())
-    stmt = source.query(session.get_bind().dialect.name, day, bounds)
-    return stmt, (tuple(last) if last is not None else None)
+WINDOW = 10_000  # keys of the projection (cycles; educators for the cards) read at a time
 
 
 def windows(session, day: date, size: int, channel: str | None, returning) -> Iterator:
     """The INSERT ... SELECT of each window of each source in turn, `returning` these of its
     notices, those recorded already skipped (`ON CONFLICT DO NOTHING`: a run beside this
-    one). Each window's bound is read as the walk reaches it."""
+    one). A window is a range of `size` values of the source's key (`cycle_id`, dense: a
+    cycle's id; `educator_id` for the cards), from the smallest to the largest: each
+    statement reads that range on the key's index, at most `size` keys, and finding the
+    windows reads two values."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
     for source in EDUCATOR_SOURCES:
-        after = None
-        while True:
-            due, after = window(session, source, day, after, size)
+        low, high = session.execute(select(func.min(source.key), func.max(source.key))).one()
+        if low is None:
+            continue
+        for start in range(low - 1, high, size):
+            due = source.query(dialect, day, (source.key > start, source.key <= start + size))
             values = due.add_columns(literal(day, Date).label("as_of"), literal(now, Timestamp()).label("created_at"),
                                      literal(channel, String).label("channel"))
             yield (insert(Notice.__table__).from_select([c.name for c in values.selected_columns], values)
                    .on_conflict_do_nothing().returning(*returning))
-            if after is None:
-                break
 
 
 def count(session, source: Source, day: date) -> int:

@@ -3,7 +3,7 @@ definition (chain.values_digest of the row read back) over generated notices: st
 quotes, backslashes, control characters, DEL and letters beyond ASCII, a payload written
 by reminders/words.json_object with text, integers, booleans and nulls. A digest it gives
 is the definition's; it gives one whenever every value is printable ASCII; a row it
-cannot spell gets NULL and the chain reads it back (the job's chain test below). Then the
+cannot spell gets none and the chain reads it back (the job's chain test below). Then the
 reminder job with its windows in two workers, an educator with a name beyond ASCII among
 them: the same notices as one at a time, and a ledger that verifies."""
 
@@ -41,16 +41,16 @@ def _typed(value):
 
 
 def insert_returning_digest(educator_id: int, strings: dict, payload: dict, threshold: int, channel):
-    table_digest = sqldigest.digest(NOTICES, verbatim=("payload",))
+    spelling = sqldigest.canonical(NOTICES, verbatim=("payload",))
     values = {"educator_id": educator_id, "kind": strings["kind"], "cycle": f"{next(SERIAL)}{strings['cycle']}",
               "threshold": threshold, "as_of": date(2024, 2, 29), "to_address": strings["to_address"],
               "subject": strings["subject"], "summary": strings["summary"], "channel": channel,
               "created_at": datetime(2024, 2, 29, 23, 59, 59, 999, tzinfo=timezone.utc),
               "payload": words.json_object("postgresql", **{k: _typed(v) for k, v in payload.items()})}
     row = db.session.execute(sa.insert(NOTICES).values(values)
-                             .returning(*NOTICES.c, table_digest.label("digest"))).one()
+                             .returning(NOTICES.c.id, spelling.label("canonical"))).one()
     stored = db.session.execute(sa.select(NOTICES).where(NOTICES.c.id == row.id)).one()
-    return row.digest, chain.values_digest("notices", tuple(NOTICES.c.keys()), stored), stored
+    return sqldigest.digest(row.canonical), chain.values_digest("notices", tuple(NOTICES.c.keys()), stored), stored
 
 
 STRINGS = st.fixed_dictionaries({"kind": TEXT, "cycle": TEXT, "subject": TEXT, "summary": TEXT,
@@ -95,7 +95,7 @@ def test_the_edges_of_the_spelling(engine_name, ledger, session, odd):
     educator = db.session.scalar(sa.text("SELECT min(id) FROM educators")) or ledger.educator("UT").id
     strings = {"kind": "k", "cycle": "c", "subject": odd, "summary": "s", "to_address": None}
     spelled, definition, _ = insert_returning_digest(educator, strings, {"name": odd}, 30, None)
-    if odd in ("Zoë", "del\x7f", "\u2028"):  # Python escapes these; to_json leaves them: NULL, read back
+    if odd in ("Zoë", "del\x7f", "\u2028"):  # Python escapes these; to_json leaves them: no digest, read back
         assert spelled is None
     else:  # escaped alike
         assert spelled == definition
@@ -104,7 +104,7 @@ def test_the_edges_of_the_spelling(engine_name, ledger, session, odd):
 def test_a_table_with_a_column_it_cannot_spell_is_refused():
     from ledger.models import Entry, Transcript
 
-    assert sqldigest.digest(NOTICES) is None  # its JSON payload not vouched for
-    assert sqldigest.digest(Entry.__table__, verbatim=("tags",)) is None  # hours: a decimal
-    assert sqldigest.digest(Transcript.__table__, verbatim=("standing",)) is None  # the PDF's bytes
-    assert sqldigest.digest(NOTICES, verbatim=("payload",)) is not None
+    assert sqldigest.canonical(NOTICES) is None  # its JSON payload not vouched for
+    assert sqldigest.canonical(Entry.__table__, verbatim=("tags",)) is None  # hours: a decimal
+    assert sqldigest.canonical(Transcript.__table__, verbatim=("standing",)) is None  # the PDF's bytes
+    assert sqldigest.canonical(NOTICES, verbatim=("payload",)) is not None
