@@ -8,7 +8,7 @@ chain.py's `values_digest` is the definition: SHA-256 of
 ensure_ascii=True)` over the columns that are not NULL. This writes the same text in SQL,
 columns in code point order, each value as `to_json` spells it:
 
-- integers and booleans as Python writes them;
+- integers as Python writes them;
 - strings: `to_json` escapes `"`, `\\`, and the control characters below space exactly
   as Python does (`\\n`, `\\t`, ... and `\\u00XX` in lower case); it leaves DEL and
   letters beyond ASCII as they are, where Python writes `\\uXXXX`;
@@ -21,8 +21,8 @@ The text is hashed (`digest`) only when it is printable ASCII throughout (space 
 tilde): then no value held a character the two spell differently, and the digest is
 exact. Otherwise the row gets no digest, and the chain reads it back and digests it in
 Python (chain.track_digests): a row this cannot spell is never digested wrongly, only
-more slowly. A table with a column of another kind (a decimal, bytes, a naive timestamp,
-a JSON column not vouched for) gets None from `canonical`: the caller digests its rows in
+more slowly. A table with a column of another kind (a boolean, a decimal, bytes, a naive
+timestamp, a JSON column not vouched for) gets None from `canonical`: the caller digests its rows in
 Python. The hash is taken here, not in SQL: the expression is long, and PostgreSQL would
 spell it once for the check and again for the hash.
 tests/integration/test_chain_sql_digest.py holds it to `values_digest` over generated rows.
@@ -33,24 +33,22 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, case, func, literal
+from sqlalchemy import JSON, Date, DateTime, Integer, String, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 
 def _kind(column) -> type | None:
     kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator's stored type
-    for known in (Boolean, Integer, String, DateTime, Date, JSON):
+    for known in (Integer, String, DateTime, Date, JSON):
         if isinstance(kind, known):
             return known
     return None
 
 
 def _spelled(column, kind) -> ColumnElement:
-    """The column's canonical JSON text."""
+    """The column's canonical JSON text; NULL when it is NULL."""
     if kind is Integer:
         return func.cast(column, String)
-    if kind is Boolean:
-        return case((column, "true"), else_="false")
     if kind is String:
         return func.cast(func.to_json(column), String)
     if kind is DateTime:
@@ -71,8 +69,7 @@ def canonical(table, verbatim: tuple[str, ...] = ()) -> ColumnElement | None:
         if (kind is None or (kind is DateTime and not column.type.timezone)  # a naive time: UTC by whose clock?
                 or (kind is JSON and name not in verbatim)):
             return None
-        members.append(case((column.is_(None), None), else_=literal(json.dumps(name) + ":", String)
-                            + _spelled(column, kind)))
+        members.append(literal(json.dumps(name) + ":", String) + _spelled(column, kind))  # NULL: left out
     return literal(f"[{json.dumps(table.name)},{{", String) + func.concat_ws(",", *members) + "}]"
 
 

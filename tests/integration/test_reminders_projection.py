@@ -192,3 +192,35 @@ def test_the_walk_in_small_windows_finds_every_notice_once(ledger, client, monke
     for e in people:
         want, _ = engine_says(e, day)
         assert {(n.kind, n.cycle, n.threshold) for n in job_records(e, day).values()} == set(want)
+
+
+@pytest.mark.committed
+def test_windows_recorded_by_two_workers_are_those_one_at_a_time_finds(ledger, client, runner, engine_name,
+                                                                      monkeypatch):
+    """The daily job's windows in two workers, each in a session of its own, committed as
+    each is done (on PostgreSQL; SQLite records them one at a time): windows of one cycle,
+    every notice the engine finds due recorded once, and every one linked into the chain
+    so the ledger verifies, an educator whose name is beyond ASCII among them (their
+    notice's digest text cannot be spelled by the database: read back and digested)."""
+    from tests.integration.test_ledger_chain import assert_holds
+
+    assert client.post("/api/v1/rulebooks", json=UT_CARDS, headers=ledger.headers()).status_code == 201
+    licenses = [{"type": "professional", "cycle_start": date(2019, 7, 1), "cycle_end": date(2024, 6, 30)}]
+    people = [ledger.educator(state="UT", district="JUAB", licenses=licenses, first_name=name)
+              for name in ("Zoë", "Ada", "Bea")] + [ledger.educator(licenses=licenses) for _ in range(4)]
+    for credential, day in [("DP-FA-01", date(2020, 1, 10)), ("DP-FA-02", date(2020, 2, 29)),
+                            ("DP-LIT-01", date(2020, 5, 1)), ("DP-LIT-02", date(2021, 3, 1))]:
+        ledger.record(people[0], credential, earned_on=day)
+    day = date(2024, 1, 5)
+    want = {(e.id, *key) for e in people for key in engine_says(e, day)[0]}
+    parallel, in_parallel = [], service._in_parallel
+    monkeypatch.setattr(service, "_in_parallel", lambda *args: parallel.append(1) or in_parallel(*args))
+    summary = service.record_due(db.session, day, checkpoint=db.session.commit, batch=1, workers=2)
+    assert parallel == ([1] if engine_name == "postgresql" else [])
+    db.session.commit()
+    got = db.session.execute(sa.select(Notice.educator_id, Notice.kind, Notice.cycle, Notice.threshold)).all()
+    assert sorted(got) == sorted(want) and len(want) == 8  # each once: seven deadlines, one maintenance
+    assert summary.recorded == 8
+    assert_holds(runner)
+    again = service.record_due(db.session, day, checkpoint=db.session.commit, batch=1, workers=2)
+    assert again.recorded == 0
