@@ -12,8 +12,9 @@ projection the job reads, so the setup then fills it as a new rulebook version w
 printed as part of the setup, not of the ratio.
 
 1. job: `reminders.service.run` as the daily job runs it, the recording path (no
-   MAIL_SERVER: the projection caught up to the day, notices read from it and recorded,
-   each delivery logged with logging off, committed per batch of 1,000);
+   MAIL_SERVER: the projection caught up to the day, then each window of 10,000 cycles
+   one INSERT ... SELECT of the notices due, recorded for the log and linked into the
+   chain, two windows in flight; each notice written to the log with logging off);
 2. again: the same day once more (records nothing: what a second run costs);
 3. bare floor: one SQL statement selecting the job's candidates (a cycle ending within
    180 days) with their countable entries counted and summed per cycle: what any job must

@@ -11,9 +11,11 @@ the rows the transaction wrote are read back as stored, and appended after the c
 head, one committing transaction at a time (PostgreSQL: an advisory lock held to the
 commit; SQLite: the one write lock a writing transaction already holds). Rows the ORM
 inserts are noticed on flush; bulk writes (imports' INSERT ... RETURNING and COPY) name
-theirs with `track`. A commit that wrote thousands of rows (the reminder job, an import)
-links them in batches: read back 5,000 at a time, digested through fast paths that give
-the definition's bytes (`canonical`), the links written by COPY on PostgreSQL.
+theirs with `track`, or with their digests when the statement returned the rows as stored
+(`track_stored`, `track_digests`: the reminder job's notices), so they are not read back.
+A commit that wrote thousands of rows (an import) links them in batches: read back 5,000
+at a time, digested through fast paths that give the definition's bytes (`canonical`),
+the links written by COPY on PostgreSQL.
 
 The digest leaves out columns that are NULL, so a nullable column added by a later
 migration leaves the digests of the rows already linked as they were. A migration that
@@ -37,7 +39,7 @@ from ..models import CHAINED_TABLES, ChainLink, db
 
 GENESIS = "0" * 64  # the hash before the first link
 PENDING = "ledger_chain_pending"  # session.info: {table: {ids written, not yet linked}}
-KNOWN = "ledger_chain_known"  # session.info: {table: {id: digest}} of rows the writer read back as stored
+KNOWN = "ledger_chain_known"  # session.info: {table: {id: digest}} of rows as their writer got them back
 LOCK_KEY = 7_316_851_243  # PostgreSQL advisory lock: one appender at a time
 BATCH = 5000
 
@@ -156,9 +158,9 @@ def track_stored(session, table: Table, rows: Iterable) -> None:
 
 
 def track_digests(session, table: str, rows: Iterable[tuple[int, str | None]]) -> None:
-    """These rows of `table`, (id, digest) as the database computed it on writing them
-    (integrity/sqldigest.py; None where it could not: read back at the commit), join the
-    chain when the transaction commits."""
+    """These rows of `table`, (id, digest) of each as the statement that wrote it returned
+    it (track_stored, integrity/sqldigest.py; None where it could not be spelled exactly:
+    read back at the commit), join the chain when the transaction commits."""
     rows = list(rows)
     known = session.info.setdefault(KNOWN, {}).setdefault(table, {})
     known.update((record_id, digest) for record_id, digest in rows if digest is not None)
