@@ -127,7 +127,7 @@ def _in_parallel(engine, windows, workers: int, done: Callable[[list], None]) ->
     """Each window in a session of its own on a pool of `workers` threads, at most that
     many in flight (memory stays flat), `done` called here, in window order, after each
     commits. The chain's append lock orders the commits; a failure stops the run (what
-    committed stays recorded: the next run goes on from there)."""
+    committed stays recorded, and is told to `done`: the next run goes on from there)."""
     def one(stmt) -> list:
         with Session(engine) as session:
             inserted = _insert(session, stmt)
@@ -136,12 +136,18 @@ def _in_parallel(engine, windows, workers: int, done: Callable[[list], None]) ->
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reminders") as pool:
         flight: deque = deque()
-        for stmt in windows:
-            flight.append(pool.submit(one, stmt))
-            if len(flight) >= workers:
+        try:
+            for stmt in windows:
+                flight.append(pool.submit(one, stmt))
+                if len(flight) >= workers:
+                    done(flight.popleft().result())
+            while flight:
                 done(flight.popleft().result())
-        while flight:
-            done(flight.popleft().result())
+        except BaseException:
+            for future in flight:  # the windows beside the one that failed: what committed is told
+                if future.exception() is None:
+                    done(future.result())
+            raise
 
 
 def notice_values(due: Due, today: date, name: str | None = None, channel: str | None = None, **recipient) -> dict:

@@ -224,3 +224,34 @@ def test_windows_recorded_by_two_workers_are_those_one_at_a_time_finds(ledger, c
     assert_holds(runner)
     again = service.record_due(db.session, day, checkpoint=db.session.commit, batch=1, workers=2)
     assert again.recorded == 0
+
+
+@pytest.mark.committed
+def test_a_window_that_fails_stops_the_run_what_committed_is_counted_and_the_next_run_goes_on(ledger, monkeypatch):
+    """One window's statement fails mid-run (two workers on PostgreSQL, one at a time on
+    SQLite): the run stops with the error, every notice that committed is counted (and
+    written to the log), none half-recorded, and the next run records the rest, each once."""
+    licenses = [{"type": "professional", "cycle_start": date(2019, 7, 1), "cycle_end": date(2024, 6, 30)}]
+    people = [ledger.educator(licenses=licenses) for _ in range(4)]
+    day = date(2024, 1, 5)
+    calls, insert = [], service._insert
+
+    def failing(session, stmt):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return insert(session, stmt)
+
+    monkeypatch.setattr(service, "_insert", failing)
+    summary = service.Summary()
+    with pytest.raises(RuntimeError, match="went away"):
+        service.record_due(db.session, day, checkpoint=db.session.commit, batch=1, workers=2, summary=summary,
+                           channel="log")
+    db.session.rollback()
+    recorded = db.session.scalar(sa.select(sa.func.count(Notice.id)))
+    assert 1 <= recorded < len(people) and summary.recorded == recorded
+    assert summary.outcomes == {"no_address": recorded}  # the sample educators have no e-mail
+    monkeypatch.setattr(service, "_insert", insert)
+    rest = service.record_due(db.session, day, checkpoint=db.session.commit, batch=1, workers=2, channel="log")
+    assert rest.recorded == len(people) - recorded
+    assert sorted(db.session.scalars(sa.select(Notice.educator_id))) == sorted(e.id for e in people)
