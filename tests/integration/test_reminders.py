@@ -162,7 +162,8 @@ def test_a_refusing_server_is_failed_and_tried_again(ledger, runner, client, smt
     assert (n["outcome"], n["attempts"]) == ("sent", 2)
 
 
-def test_without_mail_server_notices_are_recorded_and_logged_not_sent(ledger, runner, client, smtp, app, caplog):
+def test_without_mail_server_notices_are_recorded_and_logged_not_sent(ledger, runner, client, smtp, app, caplog,
+                                                                      web_user):
     e = teacher(ledger)
     app.config["MAIL_SERVER"] = None
     with caplog.at_level("INFO", logger="ledger.reminders"):
@@ -173,6 +174,8 @@ def test_without_mail_server_notices_are_recorded_and_logged_not_sent(ledger, ru
     app.config["MAIL_SERVER"] = "127.0.0.1"
     ran(runner, END - timedelta(days=30))
     assert smtp.messages == []  # a logged notice is delivered: configuring a server later sends no old mail
+    sent = web_user("state_office", state="TN").get("/reminders/sent").get_data(as_text=True)
+    assert "ada@example.org" in sent and "Logged, not sent" in sent  # the state office sees it went to the log
 
 
 def test_an_educator_without_an_address_is_recorded_as_such(ledger, runner, client, smtp):
