@@ -121,6 +121,12 @@ def digest_for(session, user: User, at_risk: AtRisk) -> list[dict]:
     return [s for s in (section(session, user, at_risk) for section in SECTIONS) if s]
 
 
+def _counted(count: int, key: str) -> str:
+    """A section's count in the subject: "2 pending reviews", "1 pending review", "3 at risk"."""
+    words = key.replace("_", " ")
+    return f"{count} {words[:-1] if count == 1 and words.endswith('s') else words}"
+
+
 def due_digests(session, today: date, at_risk: AtRisk, batch: int = 500) -> Iterator[tuple[User, Due]]:
     """Each active HR and state-office user with something to tell, not yet sent this
     week and not turned off."""
@@ -141,7 +147,7 @@ def due_digests(session, today: date, at_risk: AtRisk, batch: int = 500) -> Iter
             sections = digest_for(session, user, at_risk)
             if not sections:
                 continue
-            parts = "; ".join(f"{s['count']} {s['key'].replace('_', ' ')}" for s in sections)
+            parts = "; ".join(_counted(s["count"], s["key"]) for s in sections)
             yield user, Due(DIGEST.name, week, 0, f"Reminders digest, week of {today.isoformat()}: {parts}",
                             f"This week: {parts}", {"sections": sections, "week": week,
                                                     "role": user.role})

@@ -305,6 +305,7 @@ def test_the_digest_counts_and_names_only_the_recipients_scope(ledger, runner, s
     _user("state_office", "state.tn@example.org", state="TN")
     ran(runner, END - timedelta(days=60))
     hr_text, hr_html = bodies(smtp.to("hr.juab@example.org")[0])
+    assert smtp.to("hr.juab@example.org")[0]["Subject"].endswith(": 2 at risk; 1 pending review")
     assert "Cycle ending within 90 days, behind pace: 2" in hr_text
     assert "Alma Risk" in hr_text and "Bea Risk" in hr_text
     assert "Cleo" not in hr_text + hr_html and "Dora" not in hr_text + hr_html and "Eve" not in hr_text
