@@ -92,6 +92,7 @@ def start_gunicorn(url: str, workers: int, port: int, tmp: str) -> subprocess.Po
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench", "SIGNING_KEY_DIR": f"{tmp}/keys",
                         "EVIDENCE_DIR": f"{tmp}/evidence"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # from the repository's folder: gunicorn.conf.py's production settings (threaded workers), these overriding
     proc = subprocess.Popen(
         [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--limit-request-line", "8190",
          "--log-level", "warning", "wsgi:app"],
