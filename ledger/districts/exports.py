@@ -32,14 +32,14 @@ def educators_rows(session, district) -> Iterator[list]:
         yield [e.id, e.state.code, e.license_number, e.first_name, e.last_name, e.email, licenses]
 
 
-def entries_select(where, *more):
+def entries_select(where):
     """Every entry of the educators `where` names (voided ones with their void), in
-    ENTRY_HEADER's columns and then `more`, by educator and date: the district's export
-    and the state-wide one read entries alike."""
+    ENTRY_HEADER's columns, by educator and date: the district's export and the state-wide
+    one read entries alike."""
     return (
         select(Entry.id, Entry.educator_id, Educator.license_number, Entry.kind, Credential.code, Issuer.code,
                Entry.title, Entry.hours, Entry.earned_on, Entry.external_id, Entry.evidence_url,
-               Entry.recorded_by, Entry.recorded_at, Void.reason, Void.voided_at, *more)
+               Entry.recorded_by, Entry.recorded_at, Void.reason, Void.voided_at, Entry.measure)
         .join(Educator, Entry.educator_id == Educator.id)
         .outerjoin(Credential, Entry.credential_id == Credential.id)
         .outerjoin(Issuer, Credential.issuer_id == Issuer.id)
@@ -69,8 +69,10 @@ def standing_rows(session, district, as_of: date) -> Iterator[dict]:
 
 
 EDUCATOR_HEADER = ["educator_id", "state", "license_number", "first_name", "last_name", "email", "licenses"]
+# `hours` is an activity's amount in its `measure` (CEUs, semester hours, ...; empty: clock hours), an MC's hours
 ENTRY_HEADER = ["entry_id", "educator_id", "license_number", "kind", "credential", "issuer", "title", "hours",
-                "earned_on", "external_id", "evidence_url", "recorded_by", "recorded_at", "void_reason", "voided_at"]
+                "earned_on", "external_id", "evidence_url", "recorded_by", "recorded_at", "void_reason", "voided_at",
+                "measure"]
 STANDING_HEADER = ["educator_id", "license_number", "name", "renewal", "pathways", "salary_credits", "lane",
                    "base_salary_pct"]
 

@@ -42,7 +42,7 @@ LICENSE_COLUMNS = ["license_id", "cycle_number", "cycle_id", "educator_id", "lic
                    "cycle_start", "cycle_end", "original_cycle_end", "extensions", "extension_reason",
                    "renewed_on", "renewal_status", "renewal_earned_units", "renewal_required_units",
                    "waive_reason", "renewed_by"]
-ENTRY_COLUMNS = ENTRY_HEADER + ["measure"]  # an activity's `hours` is an amount in its measure
+ENTRY_COLUMNS = ENTRY_HEADER  # as the district's export: an activity's `hours` is an amount in its `measure`
 # As the standing answer names them (standing.schemas.RenewalOut), one row per license's current cycle.
 STANDING_COLUMNS = ["educator_id", "license_number", "license", "license_id", "cycle_number", "cycle_start",
                     "cycle_end", "grace_ends", "required_units", "earned_units", "remaining_units",
@@ -160,7 +160,7 @@ def licenses(session, state: State, as_of: date):
 def entries_statement(state: State):
     """Every entry of the educators the state's office sees, whatever state recorded it."""
     seen = select(Educator.id).where(_office(state).educator_clause()).correlate(None)
-    return entries_select(Entry.educator_id.in_(seen), Entry.measure)
+    return entries_select(Entry.educator_id.in_(seen))
 
 
 def entries(session, state: State, as_of: date):

@@ -32,6 +32,7 @@ def count(model) -> int:
 
 def test_the_district_export_downloads_are_what_the_cli_writes(staff, ledger, web_user, runner, tmp_path):
     ledger.record(staff["done"], "DP-FA-01", date(2024, 1, 5), external_id="=HYPERLINK(1)")
+    ledger.record(staff["done"], title="Graduate course", amount=1.5, measure="semester_hour", earned_on=date(2024, 2, 29))
     client = juab_hr(web_user)
     r = client.get("/district/export.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
@@ -51,6 +52,9 @@ def test_the_district_export_downloads_are_what_the_cli_writes(staff, ledger, we
         assert r.get_data() == (tmp_path / f"JUAB-{table}.csv").read_bytes(), table
     entries_csv = client.get("/district/export/entries.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in entries_csv                          # formula-safe, as the CLI's
+    course = next(r for r in csv.DictReader(io.StringIO(entries_csv)) if r["title"] == "Graduate course")
+    assert (float(course["hours"]), course["measure"], course["earned_on"]) == (1.5, "semester_hour", "2024-02-29")
+    assert [e["measure"] for e in data["entries"] if e["title"] == "Graduate course"] == ["semester_hour"]
     assert client.get("/district/export/secrets.csv").status_code == 404
 
 
