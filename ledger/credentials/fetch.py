@@ -8,24 +8,60 @@ list), with `requests`:
   where cloud metadata lives), multicast, reserved and unspecified ones are refused,
   unless the host is listed in `FETCH_ALLOW_HOSTS` (host or host:port, for a test server
   or an issuer on the state's own network);
+- the connection goes to an address that was checked, not to the name resolved again: a
+  DNS answer that changes between the check and the connection (rebinding) cannot send it
+  elsewhere. The host is still named in the request (`Host`) and, over https, to TLS
+  (SNI, and the certificate must be the host's: `_Pinned`);
 - redirects followed by hand, at most 5, each new address checked as the first;
 - a timeout for connecting and for reading (`FETCH_TIMEOUT`, seconds), and a size limit
-  (`FETCH_MAX_BYTES`) read as a stream, so a slow or endless answer ends.
-
-The address is checked when resolved, then requests resolves it again to connect: a DNS
-answer that changes in between (rebinding) is not caught; `FETCH_ALLOW_HOSTS` empty and an
-egress proxy are the defence in depth for that."""
+  (`FETCH_MAX_BYTES`) read as a stream, so a slow or endless answer ends."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import BaseAdapter, HTTPAdapter
 
 MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a checked URL is fetched from: its host and port as named, and the addresses
+    it resolved to, each checked."""
+    scheme: str
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+    def via(self, url: str, address: str) -> str:
+        """`url` with its host replaced by `address` (the connection's), path and query kept."""
+        parts = urlsplit(url)
+        literal = f"[{address.replace('%', '%25')}]" if ":" in address else address
+        return parts._replace(netloc=f"{literal}:{self.port}").geturl()
+
+    @property
+    def host_header(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        name = f"[{self.host}]" if ":" in self.host else self.host
+        return name if self.port == default else f"{name}:{self.port}"
+
+
+class _Pinned(HTTPAdapter):
+    """Connects to the address in the URL (a checked one) while naming `host` to TLS: the
+    server name sent (SNI) and the name the certificate must hold. Plain http drops both."""
+
+    def __init__(self, host: str):
+        self.host = host
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, server_hostname=self.host, assert_hostname=self.host, **kwargs)
 
 
 class FetchRefused(Exception):
@@ -40,7 +76,8 @@ class Fetcher:
     max_bytes: int = 1024 * 1024
     enabled: bool = True
     resolve: object = socket.getaddrinfo
-    session: requests.Session = field(default_factory=requests.Session)
+    verify: bool | str = True  # requests' `verify`: the CA bundle TLS certificates are checked against
+    adapter: Callable[[str], BaseAdapter] = _Pinned  # the transport for a host (the tests' files stand in)
 
     @classmethod
     def from_config(cls, config) -> Fetcher:
@@ -51,8 +88,8 @@ class Fetcher:
                    timeout=float(config.get("FETCH_TIMEOUT", 5)), max_bytes=int(config.get("FETCH_MAX_BYTES", 1 << 20)),
                    enabled=bool(config.get("FETCH_ENABLED", True)))
 
-    def check(self, url: str) -> None:
-        """Refuse a URL the ledger may not fetch; return quietly otherwise."""
+    def check(self, url: str) -> Target:
+        """Refuse a URL the ledger may not fetch; otherwise where to fetch it from."""
         try:
             parts = urlsplit(url)
             parts.hostname  # noqa: B018 (a malformed host raises here)
@@ -70,29 +107,45 @@ class Fetcher:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             raise FetchRefused(f"{url[:200]}: the port is not a number") from None
-        if host in self.allow_hosts or f"{host}:{port}" in self.allow_hosts:
-            return
+        allowed = host in self.allow_hosts or f"{host}:{port}" in self.allow_hosts
         try:
             infos = self.resolve(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError, OSError):
             raise FetchRefused(f"{url[:200]}: the host {host} cannot be found") from None
+        addresses = []
         for info in infos:
             address = ipaddress.ip_address(info[4][0].split("%")[0])
-            if not address.is_global or address.is_multicast:
+            if not allowed and (not address.is_global or address.is_multicast):
                 raise FetchRefused(f"{url[:200]}: {host} is a private, loopback or link-local address ({address}); "
                                    "the ledger fetches only from public servers")
+            if info[4][0] not in addresses:
+                addresses.append(info[4][0])
+        if not addresses:
+            raise FetchRefused(f"{url[:200]}: the host {host} cannot be found")
+        return Target(scheme, host, port, tuple(addresses))
+
+    def _send(self, url: str, target: Target, accept: str) -> requests.Response:
+        """GET `url` from the first of the target's checked addresses that answers."""
+        failure = None
+        for address in target.addresses:
+            with requests.Session() as session:
+                session.mount(f"{target.scheme}://", self.adapter(target.host))
+                try:
+                    return session.get(target.via(url, address), headers={"Accept": accept, "Host": target.host_header},
+                                       timeout=(self.timeout, self.timeout), allow_redirects=False, stream=True,
+                                       verify=self.verify)
+                except requests.ConnectionError as exc:
+                    failure = exc
+                except requests.RequestException as exc:
+                    raise Unreachable(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
+        raise Unreachable(f"{url[:200]}: could not be fetched ({type(failure).__name__})") from None
 
     def get(self, url: str, accept: str = "application/json, application/ld+json;q=0.9, */*;q=0.1") -> bytes:
         """The body at `url`, or FetchRefused saying why not."""
         if not self.enabled:
             raise FetchRefused(f"{url[:200]}: fetching from other servers is turned off here (FETCH_ENABLED)")
         for _ in range(MAX_REDIRECTS + 1):
-            self.check(url)
-            try:
-                response = self.session.get(url, headers={"Accept": accept}, timeout=(self.timeout, self.timeout),
-                                            allow_redirects=False, stream=True)
-            except requests.RequestException as exc:
-                raise Unreachable(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
+            response = self._send(url, self.check(url), accept)
             with response:
                 if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
                     location = response.headers.get("Location")

@@ -1,12 +1,14 @@
 """Serving 1EdTech's fixtures at the addresses they name (https://example.org/...,
 https://raw.githubusercontent.com/...), without the network: a requests adapter that
-answers from files, and a resolver that says those hosts are public. The ledger's one
+answers from files (the fetcher's transport for every host: what it asks is the host it
+names and the path), and a resolver that says those hosts are public. The ledger's one
 fetcher (ledger/credentials/fetch.py) is used as it is, with these two collaborators."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
@@ -27,13 +29,16 @@ class Files(BaseAdapter):
         self.asked: list[str] = []
 
     def send(self, request, **kwargs):
-        self.asked.append(request.url)
+        # the fetcher connects to the address it checked and names the host in `Host`: the URL asked is rebuilt
+        parts = urlsplit(request.url)
+        url = parts._replace(netloc=request.headers["Host"]).geturl()
+        self.asked.append(url)
         response = requests.Response()
-        body = self.routes.get(request.url)
+        body = self.routes.get(url)
         response.status_code = 200 if body is not None else 404
         response.raw = io.BytesIO(body or b"not here")
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json"})
-        response.url, response.request = request.url, request
+        response.url, response.request = url, request
         return response
 
     def close(self):
@@ -53,11 +58,8 @@ def routes() -> dict[str, bytes]:
 
 def fixture_fetcher(extra: dict[str, bytes] | None = None) -> tuple[Fetcher, Files]:
     files = Files({**routes(), **(extra or {})})
-    session = requests.Session()
-    session.mount("http://", files)
-    session.mount("https://", files)
 
     def resolve(host, port, type=0):  # noqa: A002 (socket.getaddrinfo's own name)
         return [(2, 1, 6, "", ("93.184.215.14", port))]  # a public address: the fetcher's checks still run
 
-    return Fetcher(allow_http=True, resolve=resolve, session=session), files
+    return Fetcher(allow_http=True, resolve=resolve, adapter=lambda host: files), files
