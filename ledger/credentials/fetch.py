@@ -21,7 +21,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -78,6 +78,7 @@ class Fetcher:
     resolve: object = socket.getaddrinfo
     verify: bool | str = True  # requests' `verify`: the CA bundle TLS certificates are checked against
     adapter: Callable[[str], BaseAdapter] = _Pinned  # the transport for a host (the tests' files stand in)
+    _sessions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, config) -> Fetcher:
@@ -127,18 +128,27 @@ class Fetcher:
     def _send(self, url: str, target: Target, accept: str) -> requests.Response:
         """GET `url` from the first of the target's checked addresses that answers."""
         failure = None
+        session = self._session_for(target)
         for address in target.addresses:
-            with requests.Session() as session:
-                session.mount(f"{target.scheme}://", self.adapter(target.host))
-                try:
-                    return session.get(target.via(url, address), headers={"Accept": accept, "Host": target.host_header},
-                                       timeout=(self.timeout, self.timeout), allow_redirects=False, stream=True,
-                                       verify=self.verify)
-                except requests.ConnectionError as exc:
-                    failure = exc
-                except requests.RequestException as exc:
-                    raise Unreachable(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
+            try:
+                return session.get(target.via(url, address), headers={"Accept": accept, "Host": target.host_header},
+                                   timeout=(self.timeout, self.timeout), allow_redirects=False, stream=True,
+                                   verify=self.verify)
+            except requests.ConnectionError as exc:
+                failure = exc
+            except requests.RequestException as exc:
+                raise Unreachable(f"{url[:200]}: could not be fetched ({type(exc).__name__})") from None
         raise Unreachable(f"{url[:200]}: could not be fetched ({type(failure).__name__})") from None
+
+    def _session_for(self, target: Target) -> requests.Session:
+        """One session per scheme and host, kept for this fetcher's life (an import's): its
+        connections to the host's checked addresses are reused from one fetch to the next."""
+        key = (target.scheme, target.host)
+        if key not in self._sessions:
+            session = requests.Session()
+            session.mount(f"{target.scheme}://", self.adapter(target.host))
+            self._sessions[key] = session
+        return self._sessions[key]
 
     def get(self, url: str, accept: str = "application/json, application/ld+json;q=0.9, */*;q=0.1") -> bytes:
         """The body at `url`, or FetchRefused saying why not."""

@@ -21,11 +21,15 @@ from cryptography.x509.oid import NameOID
 from ledger.credentials.fetch import Fetcher, FetchRefused
 
 SEEN: list[tuple[str, str]] = []  # (path, Host) of each request the servers answered
+PEERS: list[tuple] = []  # the client's address of each request: one per connection
 
 
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # connections kept open between requests
+
     def do_GET(self):  # noqa: N802 (http.server's name)
         SEEN.append((self.path, self.headers.get("Host")))
+        PEERS.append(self.client_address)
         body = b'{"from": "127.0.0.1"}'
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -100,6 +104,10 @@ def test_a_name_is_fetched_from_the_address_checked_and_named_in_host(http_port)
     # issuer.test has no address outside this resolver: the answer proves the connection used the one checked
     assert fetcher.get(f"http://issuer.test:{http_port}/key?kid=1") == b'{"from": "127.0.0.1"}'
     assert SEEN == [("/key?kid=1", f"issuer.test:{http_port}")]
+    PEERS.clear()
+    fetcher.get(f"http://issuer.test:{http_port}/badge")
+    fetcher.get(f"http://issuer.test:{http_port}/issuer")
+    assert len(PEERS) == 2 and PEERS[0] == PEERS[1]  # the second fetch reused the first's connection
 
 
 def test_a_rebinding_answer_after_the_check_is_not_followed(http_port):
