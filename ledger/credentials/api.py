@@ -1,5 +1,6 @@
 """The issuer-key registry (GET/POST /issuer-keys, POST /issuer-keys/{id}/retire) and an
-educator's recipient identities (GET/POST /educators/{id}/identities)."""
+educator's recipient identities (GET/POST /educators/{id}/identities, POST
+/educators/{id}/identities/{identity_id}/remove)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .schemas import (
     IdentityIn,
     IssuerKeyIn,
     KeysQuery,
+    RemoveIn,
     RetireIn,
 )
 
@@ -63,3 +65,13 @@ def identities(educator_id):
 def add_identity(data, educator_id):
     """Another e-mail, DID or URL that names this educator as a badge's recipient."""
     return service.add_identity(db.session, g.principal, educator_id, data["kind"], data["value"])
+
+
+@bp.post(f"/educators/<{ID}:educator_id>/identities/<{ID}:identity_id>/remove")
+@bp.arguments(RemoveIn)
+@bp.response(200, IDENTITY_OUT)
+@errors(400, 401, 403, 404, 422)
+def remove_identity(data, educator_id, identity_id):
+    """An identity added by mistake no longer names this educator (answers what it was; the
+    optional `reason` goes to the audit log); entries already matched through it stay."""
+    return service.remove_identity(db.session, g.principal, educator_id, identity_id, data.get("reason"))

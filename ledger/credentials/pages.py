@@ -43,6 +43,18 @@ def add_identity(educator_id):
     return redirect(url_for("educator_pages.educator", educator_id=educator_id) + "#identities")
 
 
+@bp.post("/educators/<int:educator_id>/identities/<int:identity_id>/remove")
+@role_required(STATE_OFFICE, DISTRICT_HR, ADMIN)
+def remove_identity(educator_id, identity_id):
+    done, errors = attempt(lambda: service.remove_identity(db.session, principal(), educator_id, identity_id))
+    if errors:
+        flash("Not removed: " + "; ".join("; ".join(v) for v in errors.values()), "bad@identities")
+    else:
+        flash(f"Removed {KINDS[done.kind]} {done.value}: badges naming it are no longer matched to this educator "
+              "(entries already recorded stay).", "good@identities")
+    return redirect(url_for("educator_pages.educator", educator_id=educator_id) + "#identities")
+
+
 @bp.get("/state/issuer-keys")
 @role_required(STATE_OFFICE, ADMIN)
 def keys(form_errors=None, form=None):

@@ -34,6 +34,10 @@ class RetireIn(Schema):
     reason = line(1000, required=True)
 
 
+class RemoveIn(Schema):
+    reason = line(1000)  # why, for the audit log (optional)
+
+
 class IssuerKeyOut(Schema):
     id = fields.Integer()
     issuer = fields.String()

@@ -153,6 +153,24 @@ def add_identity(session, principal: Principal, educator_id: int, kind: str, val
     return identity
 
 
+def remove_identity(session, principal: Principal, educator_id: int, identity_id: int,
+                    reason: str | None = None) -> EducatorIdentity:
+    """An identity added by mistake (another person's e-mail, a mistyped DID) is removed, so
+    badges naming it are no longer matched to this educator and it may name the right one.
+    The entries already matched stay as recorded (void one that was not theirs); the
+    removal is in the audit log with what it was."""
+    principal.require("record_entry")
+    educator = educator_in_scope(session, principal, educator_id)
+    identity = session.get(EducatorIdentity, identity_id)
+    if identity is None or identity.educator_id != educator.id:
+        raise NotFound(f"identity {identity_id} of educator {educator.id} not found")
+    session.delete(identity)
+    session.flush()
+    audit.record(session, principal.actor, "remove_identity", "educator", educator.id,
+                 {"kind": identity.kind, "value": identity.value, "added_by": identity.added_by, "reason": reason})
+    return identity
+
+
 def identities_of(session, principal: Principal, educator_id: int) -> list[EducatorIdentity]:
     educator = educator_in_scope(session, principal, educator_id)
     return list(session.scalars(select(EducatorIdentity).where(EducatorIdentity.educator_id == educator.id)

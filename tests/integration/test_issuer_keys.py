@@ -161,3 +161,34 @@ def test_hr_adds_an_identity_on_the_educators_page_and_a_bad_one_is_named_there(
     other = ledger.educator("TN")
     assert hr.post(f"/educators/{other.id}/identities", data={"csrf_token": token, "kind": "did",
                                                                "value": "did:example:t2"}).status_code == 404
+
+
+def test_an_identity_added_by_mistake_is_removed_and_may_then_name_the_right_educator(client, ledger, web_user):
+    wrong, right = ledger.educator("UT", district="JUAB"), ledger.educator("UT", district="JUAB")
+    url = f"/api/v1/educators/{wrong.id}/identities"
+    added = client.post(url, json={"kind": "email", "value": "bea@school.example"}, headers=ledger.headers()).json
+    removal = f"{url}/{added['id']}/remove"
+    why = {"reason": "Bea's address, typed on Ada's record"}
+    assert client.post(f"/api/v1/educators/{right.id}/identities/{added['id']}/remove", json=why,
+                       headers=ledger.headers()).status_code == 404             # not that educator's identity
+    assert client.post(removal, json=why, headers=ledger.headers("educator", educator=wrong.id)).status_code == 403
+    tennessee = ledger.headers("state_office", state="TN")
+    assert client.post(removal, json=why, headers=tennessee).status_code == 404  # out of scope: not found
+    assert client.post(removal, json={"reason": 7}, headers=ledger.headers()).status_code == 422
+    r = client.post(removal, json=why, headers=ledger.headers("district_hr", district="JUAB"))
+    assert r.status_code == 200 and r.json["value"] == "bea@school.example"
+    assert client.get(url, headers=ledger.headers()).json == []
+    assert client.post(removal, json={}, headers=ledger.headers()).status_code == 404    # removed once
+    assert client.post(f"/api/v1/educators/{right.id}/identities", json={"kind": "email", "value": "bea@school.example"},
+                       headers=ledger.headers()).status_code == 201             # free to name the right educator
+    logged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "remove_identity")).all()
+    assert [(e.detail["value"], e.detail["reason"]) for e in logged] == [("bea@school.example", why["reason"])]
+    hr = web_user("district_hr", district="JUAB")                              # and on the educator's page
+    page = f"/educators/{right.id}"
+    [identity] = client.get(f"/api/v1/educators/{right.id}/identities", headers=ledger.headers()).json
+    html = hr.get(page).get_data(as_text=True)
+    assert f"/identities/{identity['id']}/remove" in html and "Remove e-mail bea@school.example" in html
+    r = hr.post(f"{page}/identities/{identity['id']}/remove", data={"csrf_token": csrf_token(hr, page)},
+                follow_redirects=True)
+    assert r.status_code == 200 and "Removed e-mail bea@school.example" in r.get_data(as_text=True)
+    assert 'data-testid="identity"' not in r.get_data(as_text=True)
