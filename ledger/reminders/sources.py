@@ -99,7 +99,7 @@ def _cycles(dialect: str, day: date, bounds: tuple = ()):
     summary = case((d.grace, words.text("Your ", license, " license's cycle ended short: earn ", left, " by ",
                                         d.grace_long, ", the last day of grace")),
                    else_=words.text("Earn ", left, " by ", d.end_long, " to renew your ", license, " license"))
-    name = words.text(d.first_name, " ", d.last_name)
+    name = words.name(d)
     payload = case(
         (d.grace, words.json_object(dialect, license=license, left=left, deadline=d.grace_iso,
                                     cycle_end=d.end_iso, state=d.state, name=name)),

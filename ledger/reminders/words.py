@@ -88,5 +88,5 @@ def json_object(dialect: str, **members):
 
 
 def name(educator):
-    """The payload's "name": first and last."""
+    """The payload's "name": first and last (of a table or a subquery's columns)."""
     return text(educator.first_name, " ", educator.last_name)
